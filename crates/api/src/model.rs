@@ -1,0 +1,422 @@
+//! What a social conversation is, as the server stores it and the widget shows it.
+//!
+//! Enums are serialised externally tagged (serde's default): it is the smallest shape for
+//! the widget's wasm to decode. Times are milliseconds since the Unix epoch; the widget
+//! formats them with the browser's `Intl`.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A conversation, as numbered by our backend (not the platform's id).
+    ConversationId
+);
+id_type!(
+    /// A message in our backend.
+    MessageId
+);
+id_type!(
+    /// An agent (person or bot) of a brand account.
+    AgentId
+);
+
+/// Milliseconds since the Unix epoch, UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(pub i64);
+
+/// The social network a conversation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Facebook,
+    /// X, formerly Twitter.
+    X,
+}
+
+impl Source {
+    /// The name an agent reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Facebook => "Facebook",
+            Source::X => "X",
+        }
+    }
+
+    /// The parse form used in URLs and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Facebook => "facebook",
+            Source::X => "x",
+        }
+    }
+}
+
+impl std::str::FromStr for Source {
+    type Err = UnknownVariant;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "facebook" => Ok(Source::Facebook),
+            "x" => Ok(Source::X),
+            _ => Err(UnknownVariant),
+        }
+    }
+}
+
+/// Where a message is visible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Space {
+    /// On the platform for everyone: a post comment, a tweet, a reply.
+    Public,
+    /// A direct message: Messenger or X DM.
+    Private,
+    /// An internal note: only agents see it; never sent to the platform.
+    Internal,
+}
+
+impl Space {
+    /// The name an agent reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Space::Public => "Public",
+            Space::Private => "Private",
+            Space::Internal => "Internal note",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Space::Public => "public",
+            Space::Private => "private",
+            Space::Internal => "internal",
+        }
+    }
+}
+
+impl std::str::FromStr for Space {
+    type Err = UnknownVariant;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "public" => Ok(Space::Public),
+            "private" => Ok(Space::Private),
+            "internal" => Ok(Space::Internal),
+            _ => Err(UnknownVariant),
+        }
+    }
+}
+
+/// A stored enum value that this version does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("unknown value")]
+pub struct UnknownVariant;
+
+/// The brand's own Facebook Page or X account that the conversation is with.
+/// Likes and replies are made as this identity, never as the agent's personal one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandChannel {
+    /// Page id or X user id.
+    pub platform_id: String,
+    pub name: String,
+    /// X `@username` (without `@`) or Facebook page username, where there is one.
+    pub handle: Option<String>,
+}
+
+/// The consumer on the other side of the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consumer {
+    /// Page-scoped user id on Facebook, user id on X.
+    pub platform_id: String,
+    pub profile: Profile,
+}
+
+/// What the platform tells us about the consumer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    Available(PublicProfile),
+    /// The platform does not give the profile; the widget says so in words.
+    Withheld(WithheldReason),
+}
+
+impl Profile {
+    /// The name to show for the consumer, whatever the platform gave.
+    pub fn display_name(&self) -> &str {
+        match self {
+            Profile::Available(p) => &p.display_name,
+            Profile::Withheld(_) => "Consumer",
+        }
+    }
+
+    pub fn handle(&self) -> Option<&str> {
+        match self {
+            Profile::Available(p) => p.handle.as_deref(),
+            Profile::Withheld(_) => None,
+        }
+    }
+}
+
+/// The consumer's public profile, as far as the platform gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicProfile {
+    pub display_name: String,
+    /// X `@username` without the `@`; Facebook usernames are not given to pages.
+    pub handle: Option<String>,
+    pub picture_url: Option<String>,
+    pub profile_url: Option<String>,
+    /// BCP 47 or the platform's form (`en_US`).
+    pub locale: Option<String>,
+    /// As the platform gives it: an IANA name or an offset such as `UTC+02:00`.
+    pub timezone: Option<String>,
+    /// X gives it; Facebook does not.
+    pub follower_count: Option<u64>,
+}
+
+/// Why the platform withholds a consumer's profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WithheldReason {
+    /// Meta restricts profile fields of people in the EU.
+    EuPrivacy,
+    /// The platform answered "No profile available" (Meta error 2018218) or gave nothing.
+    NoProfileAvailable,
+}
+
+impl WithheldReason {
+    /// What the agent reads instead of a profile.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            WithheldReason::EuPrivacy => {
+                "The platform withholds this profile under EU privacy rules: name, picture, locale and timezone are not shared."
+            }
+            WithheldReason::NoProfileAvailable => {
+                "The platform has no profile available for this consumer."
+            }
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WithheldReason::EuPrivacy => "eu_privacy",
+            WithheldReason::NoProfileAvailable => "no_profile_available",
+        }
+    }
+}
+
+impl std::str::FromStr for WithheldReason {
+    type Err = UnknownVariant;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "eu_privacy" => Ok(WithheldReason::EuPrivacy),
+            "no_profile_available" => Ok(WithheldReason::NoProfileAvailable),
+            _ => Err(UnknownVariant),
+        }
+    }
+}
+
+/// The original post or tweet a public conversation hangs on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostContext {
+    pub platform_id: String,
+    pub text: String,
+    /// The page or account that wrote the post.
+    pub author: String,
+    pub posted_at: Timestamp,
+    pub attachment_url: Option<String>,
+    /// Opens the post on the platform.
+    pub permalink: String,
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    Consumer,
+    Agent { id: AgentId, name: String },
+    Bot { name: String },
+    System,
+}
+
+impl Author {
+    pub fn is_consumer(&self) -> bool {
+        matches!(self, Author::Consumer)
+    }
+}
+
+/// Whether an outgoing message reached the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    Pending,
+    Sent,
+    Failed { reason: String },
+}
+
+/// One message of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    /// The platform's id; internal notes and unsent messages have none.
+    pub platform_id: Option<String>,
+    pub author: Author,
+    pub space: Space,
+    pub text: String,
+    /// The message this one answers, in the same conversation.
+    pub reply_to: Option<MessageId>,
+    pub sent_at: Timestamp,
+    /// Liked by the brand's page or account.
+    pub liked_by_brand: bool,
+    pub delivery: Delivery,
+}
+
+/// A whole conversation, as the widget shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub source: Source,
+    pub brand: BrandChannel,
+    pub consumer: Consumer,
+    /// The post or tweet a public conversation started on; none for a DM-only one.
+    pub post: Option<PostContext>,
+    /// Oldest first.
+    pub messages: Vec<Message>,
+}
+
+impl Conversation {
+    pub fn message(&self, id: MessageId) -> Option<&Message> {
+        self.messages.iter().find(|m| m.id == id)
+    }
+
+    /// The consumer's messages, oldest first.
+    pub fn consumer_messages(&self) -> impl Iterator<Item = &Message> {
+        self.messages.iter().filter(|m| m.author.is_consumer())
+    }
+
+    /// The space of the consumer's latest message: where the conversation is now.
+    pub fn current_space(&self) -> Option<Space> {
+        self.consumer_messages().last().map(|m| m.space)
+    }
+
+    /// Whether the consumer has written in this space.
+    pub fn consumer_wrote_in(&self, space: Space) -> bool {
+        self.consumer_messages().any(|m| m.space == space)
+    }
+}
+
+/// Which conversations a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ListView {
+    /// Assigned to the signed-in agent.
+    #[default]
+    Mine,
+    /// Every conversation of the brand account.
+    All,
+}
+
+/// One row of a conversation list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub id: ConversationId,
+    pub source: Source,
+    /// The space of the consumer's latest message.
+    pub space: Space,
+    pub consumer_name: String,
+    /// The start of the latest message, plain text.
+    pub last_message_preview: String,
+    pub last_message_at: Timestamp,
+    /// Consumer messages since the brand last wrote.
+    pub unread_count: u32,
+}
+
+/// The signed-in agent, as the rules need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agent {
+    pub id: AgentId,
+    pub name: String,
+    pub kind: AgentKind,
+}
+
+/// A person or an automation writing for the brand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentKind {
+    Human,
+    /// Bots and automatic messages may only write in the private space.
+    Bot,
+}
+
+/// The roles of a brand account's users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Agent,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = UnknownVariant;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "agent" => Ok(Role::Agent),
+            "admin" => Ok(Role::Admin),
+            _ => Err(UnknownVariant),
+        }
+    }
+}
+
+/// Body of `POST /api/demo/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoSessionRequest {
+    /// `demo` or `other`.
+    pub account: String,
+    pub role: Role,
+}
+
+/// Answer of `POST /api/demo/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionToken {
+    pub token: String,
+}
+
+/// An RFC 9457 problem body (`application/problem+json`), as every error answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
