@@ -1,0 +1,435 @@
+//! The `--demo` data: two brand accounts whose conversations cover every case the widget
+//! must show (both sources, both spaces, withheld profiles, hostile text), seeded once.
+
+use social_api::{
+    AgentKind, BrandChannel, Consumer, Delivery, PostContext, Profile, PublicProfile, Role, Source,
+    Space, Timestamp, WithheldReason,
+};
+
+use crate::store::{
+    SeedAccount, SeedAgent, SeedAuthor, SeedChannel, SeedConversation, SeedMessage, SeedOutcome,
+    Store, StoreError,
+};
+
+/// A tweet of exactly 280 characters as X weighs them (plain ASCII, no link).
+pub const TWEET_280: &str = "This tweet is exactly 280 characters long, counted the way X counts them: plain ASCII letters, digits, spaces and punctuation weigh one each. It is here so the widget shows a full-length tweet without cutting it, wrapping it badly or calling it too long. The end is right here ->X";
+
+const FB_PAGE_ID: &str = "104857600012345";
+const X_BRAND_ID: &str = "1500000000000000001";
+
+/// Seeds the demo accounts relative to now; a second call changes nothing.
+pub async fn seed(store: &dyn Store) -> Result<SeedOutcome, StoreError> {
+    store.seed(&accounts(crate::now())).await
+}
+
+/// The demo accounts, their timestamps relative to `now`.
+pub fn accounts(now: Timestamp) -> Vec<SeedAccount> {
+    vec![acme(now), globex(now)]
+}
+
+/// `minutes` before `now`.
+fn ago(now: Timestamp, minutes: i64) -> Timestamp {
+    Timestamp(now.0 - minutes * 60_000)
+}
+
+fn msg(author: SeedAuthor, space: Space, text: &str, sent_at: Timestamp) -> SeedMessage {
+    SeedMessage {
+        platform_id: None,
+        author,
+        space,
+        text: text.to_owned(),
+        reply_to: None,
+        sent_at,
+        liked_by_brand: false,
+        delivery: Delivery::Sent,
+    }
+}
+
+impl SeedMessage {
+    fn platform(mut self, id: &str) -> Self {
+        self.platform_id = Some(id.to_owned());
+        self
+    }
+    fn reply_to(mut self, index: usize) -> Self {
+        self.reply_to = Some(index);
+        self
+    }
+    fn liked(mut self) -> Self {
+        self.liked_by_brand = true;
+        self
+    }
+    fn delivery(mut self, delivery: Delivery) -> Self {
+        self.delivery = delivery;
+        self
+    }
+}
+
+fn person(name: &str, handle: Option<&str>, picture: &str, profile_url: &str) -> PublicProfile {
+    PublicProfile {
+        display_name: name.to_owned(),
+        handle: handle.map(str::to_owned),
+        picture_url: Some(format!("https://i.pravatar.cc/128?u={picture}")),
+        profile_url: Some(profile_url.to_owned()),
+        locale: None,
+        timezone: None,
+        follower_count: None,
+    }
+}
+
+fn consumer(platform_id: &str, profile: Profile) -> Consumer {
+    Consumer {
+        platform_id: platform_id.to_owned(),
+        profile,
+    }
+}
+
+fn channels() -> Vec<SeedChannel> {
+    vec![
+        SeedChannel {
+            key: "page",
+            source: Source::Facebook,
+            brand: BrandChannel {
+                platform_id: FB_PAGE_ID.into(),
+                name: "Acme Outdoor".into(),
+                handle: Some("acmeoutdoor".into()),
+            },
+        },
+        SeedChannel {
+            key: "x",
+            source: Source::X,
+            brand: BrandChannel {
+                platform_id: X_BRAND_ID.into(),
+                name: "Acme Outdoor".into(),
+                handle: Some("AcmeOutdoor".into()),
+            },
+        },
+    ]
+}
+
+fn agent(key: &'static str, name: &'static str, kind: AgentKind, role: Role) -> SeedAgent {
+    SeedAgent {
+        key,
+        name,
+        kind,
+        role,
+    }
+}
+
+/// `demo`: Acme Outdoor, a Facebook Page and an X account; conversations 1 to 8 on a
+/// fresh database.
+fn acme(now: Timestamp) -> SeedAccount {
+    use SeedAuthor::{Agent, Bot, Consumer as C};
+    use Space::{Internal, Private, Public};
+    let t = |minutes| ago(now, minutes);
+    let dana = || Agent("dana");
+
+    let tent_post = PostContext {
+        platform_id: format!("{FB_PAGE_ID}_771234567890123"),
+        text: "Meet the TrailLite 2: our lightest two-person tent yet, 1.4 kg packed. Out now in Forest and Sand.".into(),
+        author: "Acme Outdoor".into(),
+        posted_at: t(60 * 26),
+        attachment_url: Some("https://images.unsplash.com/photo-1504280390367-361c6d9f38f4?w=800".into()),
+        permalink: format!("https://www.facebook.com/{FB_PAGE_ID}/posts/771234567890123"),
+    };
+    let sale_post = PostContext {
+        platform_id: format!("{FB_PAGE_ID}_771234567890456"),
+        text: "Spring sale: 20% off all hiking boots this weekend only.".into(),
+        author: "Acme Outdoor".into(),
+        posted_at: t(60 * 30),
+        attachment_url: None,
+        permalink: format!("https://www.facebook.com/{FB_PAGE_ID}/posts/771234567890456"),
+    };
+
+    let maria = Profile::Available(PublicProfile {
+        locale: Some("en_US".into()),
+        timezone: Some("UTC-05:00".into()),
+        ..person(
+            "Maria Gonzalez",
+            None,
+            "maria.gonzalez",
+            "https://www.facebook.com/profile.php?id=100089000000001",
+        )
+    });
+    let james = Profile::Available(PublicProfile {
+        locale: Some("en_GB".into()),
+        timezone: Some("UTC+00:00".into()),
+        ..person(
+            "James Okafor",
+            None,
+            "james.okafor",
+            "https://www.facebook.com/profile.php?id=100089000000002",
+        )
+    });
+    let priya = Profile::Available(PublicProfile {
+        locale: Some("en_IN".into()),
+        timezone: Some("UTC+05:30".into()),
+        ..person(
+            "Priya Sharma",
+            None,
+            "priya.sharma",
+            "https://www.facebook.com/profile.php?id=100089000000003",
+        )
+    });
+    let kenji = Profile::Available(PublicProfile {
+        locale: Some("ja".into()),
+        timezone: Some("Asia/Tokyo".into()),
+        follower_count: Some(1843),
+        ..person(
+            "Kenji Tanaka",
+            Some("kenji_t_hikes"),
+            "kenji.tanaka",
+            "https://x.com/kenji_t_hikes",
+        )
+    });
+    let chris = Profile::Available(PublicProfile {
+        follower_count: Some(212),
+        ..person(
+            "Chris Doe",
+            Some("chrisdoe"),
+            "chris.doe",
+            "https://x.com/chrisdoe",
+        )
+    });
+    let mallory = Profile::Available(PublicProfile {
+        follower_count: Some(0),
+        ..person(
+            "Mallory <script>alert('name')</script>",
+            Some("mallory_xss"),
+            "mallory",
+            "https://x.com/mallory_xss",
+        )
+    });
+
+    let conversations = vec![
+        // 1. A public comment thread under a page post.
+        SeedConversation {
+            channel: "page",
+            consumer: consumer("6234567890123451", maria),
+            assigned_to: Some("dana"),
+            post: Some(tent_post),
+            messages: vec![
+                msg(C, Public, "Does the TrailLite 2 fit two adults with backpacks inside?", t(180))
+                    .platform("771234567890123_1122334455667701")
+                    .liked(),
+                msg(C, Public, "Also, is the rainfly included or sold separately?", t(172))
+                    .platform("771234567890123_1122334455667702"),
+                msg(dana(), Public, "Hi Maria! Two adults fit comfortably, and each side has a vestibule for a backpack.", t(150))
+                    .platform("771234567890123_1122334455667703")
+                    .reply_to(0),
+                msg(dana(), Internal, "Checked with product: the rainfly is in the box since the 2024 batch. Answer her second comment.", t(140)),
+                msg(C, Public, "Great, thanks! And the rainfly?", t(60))
+                    .platform("771234567890123_1122334455667704")
+                    .reply_to(2),
+            ],
+        },
+        // 2. Messenger only, with a bot greeting and a reply still being sent.
+        SeedConversation {
+            channel: "page",
+            consumer: consumer("6234567890123452", james),
+            assigned_to: Some("dana"),
+            post: None,
+            messages: vec![
+                msg(C, Private, "Hi, my order #48213 hasn't shipped yet. Can you check?", t(45))
+                    .platform("m_demo_james_1"),
+                msg(Bot("bot"), Private, "Thanks for your message! An agent will be with you shortly.", t(44))
+                    .platform("m_demo_james_2"),
+                msg(dana(), Private, "Hi James, I'm checking with the warehouse now.", t(30))
+                    .platform("m_demo_james_3"),
+                msg(C, Private, "Thanks. It was supposed to arrive on Friday.", t(20))
+                    .platform("m_demo_james_4"),
+                msg(dana(), Private, "It shipped this morning; the tracking number follows in a minute.", t(1))
+                    .delivery(Delivery::Pending),
+            ],
+        },
+        // 3. A public comment, then Messenger: both spaces, the consumer last wrote privately.
+        SeedConversation {
+            channel: "page",
+            consumer: consumer("6234567890123453", priya),
+            assigned_to: Some("dana"),
+            post: Some(sale_post),
+            messages: vec![
+                msg(C, Public, "My boots arrived with a broken lace hook. Not happy.", t(300))
+                    .platform("771234567890456_2233445566778801"),
+                msg(dana(), Public, "Sorry to hear that, Priya! We've sent you a private message to sort it out.", t(290))
+                    .platform("771234567890456_2233445566778802")
+                    .reply_to(0),
+                msg(C, Private, "Here's my order number: 55120.", t(270)).platform("m_demo_priya_1"),
+                msg(dana(), Private, "Thanks! A replacement pair is on its way; no need to return the old ones.", t(240))
+                    .platform("m_demo_priya_2"),
+                msg(C, Private, "Wonderful, thank you!", t(180)).platform("m_demo_priya_3"),
+                msg(dana(), Private, "Your tracking number is 1Z999AA10123456784.", t(120)).delivery(
+                    Delivery::Failed {
+                        reason: "(#10) This message is sent outside of allowed window.".into(),
+                    },
+                ),
+            ],
+        },
+        // 4. An X mention under the brand's tweet, then DMs.
+        SeedConversation {
+            channel: "x",
+            consumer: consumer("2244668800112233", kenji),
+            assigned_to: Some("dana"),
+            post: Some(PostContext {
+                platform_id: "1790000000000000001".into(),
+                text: "Which trail should we feature next month? Reply with your favourite 🏔️".into(),
+                author: "Acme Outdoor".into(),
+                posted_at: t(60 * 8),
+                attachment_url: None,
+                permalink: "https://x.com/AcmeOutdoor/status/1790000000000000001".into(),
+            }),
+            messages: vec![
+                msg(C, Public, "@AcmeOutdoor the PCT! Though my TrailLite zipper broke on day 2. Not great.", t(95))
+                    .platform("1790000000000000101"),
+                msg(dana(), Public, &format!("@kenji_t_hikes Sorry to hear that! Send us a DM with your order number and we'll make it right. https://twitter.com/messages/compose?recipient_id={X_BRAND_ID}"), t(80))
+                    .platform("1790000000000000102")
+                    .reply_to(0),
+                msg(C, Private, "Order 77031, bought in March.", t(50)).platform("1790000000000000201"),
+                msg(dana(), Private, "Thanks Kenji, a replacement zipper kit ships today.", t(35))
+                    .platform("1790000000000000202"),
+                msg(C, Private, "Great, appreciate it 👍", t(25)).platform("1790000000000000203"),
+            ],
+        },
+        // 5. X DMs only; assigned to the admin, so only "all" shows it to Dana.
+        SeedConversation {
+            channel: "x",
+            consumer: consumer("3355779911223344", chris),
+            assigned_to: Some("alex"),
+            post: None,
+            messages: vec![
+                msg(C, Private, "Do you ship to Canada?", t(200)).platform("1790000000000000301"),
+                msg(Agent("alex"), Private, "We do! Shipping to Canada takes 5 to 7 business days.", t(190))
+                    .platform("1790000000000000302"),
+                msg(C, Private, "And are duties included?", t(185)).platform("1790000000000000303"),
+            ],
+        },
+        // 6. An EU consumer: Meta withholds the profile.
+        SeedConversation {
+            channel: "page",
+            consumer: consumer("6234567890123456", Profile::Withheld(WithheldReason::EuPrivacy)),
+            assigned_to: Some("dana"),
+            post: None,
+            messages: vec![
+                msg(C, Private, "Hallo! Liefert ihr auch nach Deutschland?", t(15)).platform("m_demo_eu_1"),
+                msg(C, Private, "Und gibt es das Zelt in Grün?", t(10)).platform("m_demo_eu_2"),
+            ],
+        },
+        // 7. "No profile available" (Meta error 2018218); nobody is assigned.
+        SeedConversation {
+            channel: "page",
+            consumer: consumer("6234567890123457", Profile::Withheld(WithheldReason::NoProfileAvailable)),
+            assigned_to: None,
+            post: None,
+            messages: vec![msg(C, Private, "Hello? Is anyone there?", t(360)).platform("m_demo_noprofile_1")],
+        },
+        // 8. Hostile content on X: markup that must stay text, bidi text, ZWJ emoji, 280 chars.
+        SeedConversation {
+            channel: "x",
+            consumer: consumer("6666666666666666", mallory),
+            assigned_to: Some("dana"),
+            post: Some(PostContext {
+                platform_id: "1790000000000000400".into(),
+                text: "@AcmeOutdoor <script>alert(1)</script> <img src=x onerror=alert(1)> <b>bold?</b>".into(),
+                author: "Mallory <b>Test</b>".into(),
+                posted_at: t(70),
+                attachment_url: Some("javascript:alert(1)".into()),
+                permalink: "https://x.com/mallory_xss/status/1790000000000000400".into(),
+            }),
+            messages: vec![
+                msg(C, Public, "<script>alert(1)</script>", t(60)).platform("1790000000000000401"),
+                msg(C, Public, "<img src=x onerror=alert(1)> <b>bold?</b> &amp; &lt;b&gt; {{ 7*7 }} ${7*7}", t(58))
+                    .platform("1790000000000000402"),
+                msg(C, Public, "مرحبا، هل لديكم خيام؟ שלום, יש לכם אוהלים? Mixed with English 123.", t(56))
+                    .platform("1790000000000000403"),
+                msg(C, Public, "Family trip 👨‍👩‍👧‍👦 👍🏽 👋🏿 🧑🏻‍🤝‍🧑🏿 🏳️‍🌈 ❤️‍🔥 and file\u{202E}gnp.exe", t(54))
+                    .platform("1790000000000000404"),
+                msg(C, Public, "line one\nline two\n\n\tindented\n", t(52)).platform("1790000000000000405"),
+                msg(dana(), Internal, "Probably a test account: keep replies short.", t(8)),
+                msg(C, Public, TWEET_280, t(5)).platform("1790000000000000406"),
+            ],
+        },
+    ];
+
+    SeedAccount {
+        slug: "demo",
+        name: "Acme Outdoor",
+        channels: channels(),
+        agents: vec![
+            agent("dana", "Dana Agent", AgentKind::Human, Role::Agent),
+            agent("alex", "Alex Admin", AgentKind::Human, Role::Admin),
+            agent("bot", "Acme Assistant", AgentKind::Bot, Role::Agent),
+        ],
+        conversations,
+    }
+}
+
+/// `other`: Globex, a second tenant whose data Acme's agents must never see.
+fn globex(now: Timestamp) -> SeedAccount {
+    let t = |minutes| ago(now, minutes);
+    let sam = Profile::Available(person(
+        "Sam Rivera",
+        None,
+        "sam.rivera",
+        "https://www.facebook.com/profile.php?id=100089000000099",
+    ));
+    SeedAccount {
+        slug: "other",
+        name: "Globex",
+        channels: vec![SeedChannel {
+            key: "page",
+            source: Source::Facebook,
+            brand: BrandChannel {
+                platform_id: "209715200054321".into(),
+                name: "Globex".into(),
+                handle: Some("globex".into()),
+            },
+        }],
+        agents: vec![
+            agent("gus", "Gus Agent", AgentKind::Human, Role::Agent),
+            agent("greta", "Greta Admin", AgentKind::Human, Role::Admin),
+        ],
+        conversations: vec![SeedConversation {
+            channel: "page",
+            consumer: consumer("7234567890123401", sam),
+            assigned_to: Some("gus"),
+            post: None,
+            messages: vec![
+                msg(
+                    SeedAuthor::Consumer,
+                    Space::Private,
+                    "Globex secret: is my reactor order confirmed?",
+                    t(12),
+                )
+                .platform("m_globex_sam_1"),
+                msg(
+                    SeedAuthor::Agent("gus"),
+                    Space::Private,
+                    "Confirmed for Tuesday.",
+                    t(3),
+                )
+                .platform("m_globex_sam_2"),
+            ],
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_long_tweet_is_exactly_280_as_x_counts() {
+        assert_eq!(social_api::length::x_weighted_length(TWEET_280), 280);
+        assert!(TWEET_280.is_ascii());
+    }
+
+    #[test]
+    fn replies_point_at_earlier_messages() {
+        for account in accounts(Timestamp(10_000_000_000)) {
+            for conversation in &account.conversations {
+                for (i, m) in conversation.messages.iter().enumerate() {
+                    assert!(m.reply_to.is_none_or(|r| r < i), "{} #{i}", account.slug);
+                }
+            }
+        }
+    }
+}

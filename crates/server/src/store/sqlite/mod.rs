@@ -1,0 +1,265 @@
+//! The SQLite implementation of [`Store`]: WAL mode, foreign keys on, migrations from
+//! `migrations/` applied at connect.
+
+mod rows;
+mod seed;
+
+use super::{SeedAccount, SeedOutcome, Session, Store, StoreError};
+use async_trait::async_trait;
+use rows::{agent_kind, parse, preview, ConversationRow, MessageRow, SessionRow, SummaryRow};
+use social_api::{
+    Agent, AgentId, BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary,
+    ListView, Profile, Role, Space, Timestamp,
+};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Conversations and sessions in one SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating the file and its folder if missing) and migrates the database.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        create_folder_of(url)?;
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The pool, for tests that look at the rows themselves.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+/// `sqlite://data/social.db?mode=rwc` -> creates `data/`.
+fn create_folder_of(url: &str) -> std::io::Result<()> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    match Path::new(path).parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => std::fs::create_dir_all(folder),
+        _ => Ok(()),
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_sha256: &str) -> Result<Option<Session>, StoreError> {
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT s.account_id, a.slug, g.id AS agent_id, g.name, g.kind, g.role
+             FROM sessions s
+             JOIN accounts a ON a.id = s.account_id
+             JOIN agents g ON g.id = s.agent_id AND g.account_id = s.account_id
+             WHERE s.token_sha256 = ?",
+        )
+        .bind(token_sha256)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(Session {
+                account_id: r.account_id,
+                account: r.slug,
+                agent: Agent {
+                    id: AgentId(r.agent_id),
+                    name: r.name,
+                    kind: agent_kind(&r.kind)?,
+                },
+                role: parse(&r.role, "agents.role")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn create_session(
+        &self,
+        account: &str,
+        role: Role,
+        token_sha256: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO sessions (token_sha256, account_id, agent_id, created_at)
+             SELECT ?, g.account_id, g.id, ?
+             FROM agents g JOIN accounts a ON a.id = g.account_id
+             WHERE a.slug = ? AND g.role = ? AND g.kind = 'human'
+             ORDER BY g.id LIMIT 1",
+        )
+        .bind(token_sha256)
+        .bind(now.0)
+        .bind(account)
+        .bind(role.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn conversations(
+        &self,
+        session: &Session,
+        view: ListView,
+    ) -> Result<Vec<ConversationSummary>, StoreError> {
+        let everyone = matches!(view, ListView::All);
+        let rows: Vec<SummaryRow> = sqlx::query_as(
+            "SELECT c.id, bc.source, co.display_name, co.withheld_reason,
+                    c.post_platform_id IS NOT NULL AS has_post,
+                    last.text AS last_text, last.sent_at AS last_at,
+                    (SELECT m.space FROM messages m
+                      WHERE m.conversation_id = c.id AND m.author_kind = 'consumer'
+                      ORDER BY m.sent_at DESC, m.id DESC LIMIT 1) AS consumer_space,
+                    (SELECT COUNT(*) FROM messages m
+                      WHERE m.conversation_id = c.id AND m.author_kind = 'consumer'
+                        AND m.sent_at > COALESCE(
+                          (SELECT MAX(b.sent_at) FROM messages b
+                            WHERE b.conversation_id = c.id
+                              AND b.author_kind IN ('agent', 'bot')
+                              AND b.space <> 'internal'), -1)) AS unread
+             FROM conversations c
+             JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
+             JOIN consumers co ON co.id = c.consumer_id AND co.account_id = c.account_id
+             LEFT JOIN messages last ON last.id =
+                  (SELECT m.id FROM messages m WHERE m.conversation_id = c.id
+                    ORDER BY m.sent_at DESC, m.id DESC LIMIT 1)
+             WHERE c.account_id = ?1 AND (?2 OR c.assigned_agent_id = ?3)
+             ORDER BY last_at DESC, c.id DESC",
+        )
+        .bind(session.account_id)
+        .bind(everyone)
+        .bind(session.agent.id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let consumer_name = match &r.withheld_reason {
+                    Some(reason) => Profile::Withheld(parse(reason, "consumers.withheld_reason")?)
+                        .display_name()
+                        .to_owned(),
+                    None => r
+                        .display_name
+                        .ok_or(StoreError::Corrupt("consumers.display_name"))?,
+                };
+                let space = match r.consumer_space {
+                    Some(space) => parse(&space, "messages.space")?,
+                    None if r.has_post => Space::Public,
+                    None => Space::Private,
+                };
+                Ok(ConversationSummary {
+                    id: ConversationId(r.id),
+                    source: parse(&r.source, "brand_channels.source")?,
+                    space,
+                    consumer_name,
+                    last_message_preview: preview(r.last_text.as_deref().unwrap_or_default()),
+                    last_message_at: Timestamp(r.last_at.unwrap_or_default()),
+                    unread_count: u32::try_from(r.unread).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
+    }
+
+    async fn conversation(
+        &self,
+        session: &Session,
+        id: ConversationId,
+    ) -> Result<Option<Conversation>, StoreError> {
+        let row: Option<ConversationRow> = sqlx::query_as(
+            "SELECT c.id, bc.source, bc.platform_id AS brand_platform_id, bc.name AS brand_name,
+                    bc.handle AS brand_handle, co.platform_id AS consumer_platform_id,
+                    co.display_name, co.handle, co.picture_url, co.profile_url, co.locale,
+                    co.timezone, co.follower_count, co.withheld_reason,
+                    c.post_platform_id, c.post_text, c.post_author, c.post_posted_at,
+                    c.post_attachment_url, c.post_permalink
+             FROM conversations c
+             JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
+             JOIN consumers co ON co.id = c.consumer_id AND co.account_id = c.account_id
+             WHERE c.id = ? AND c.account_id = ?",
+        )
+        .bind(id.0)
+        .bind(session.account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let messages: Vec<MessageRow> = sqlx::query_as(
+            "SELECT id, platform_id, author_kind, author_agent_id, author_name, space, text,
+                    reply_to, sent_at, liked_by_brand, delivery, failure_reason
+             FROM messages WHERE conversation_id = ? ORDER BY sent_at, id",
+        )
+        .bind(row.id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(Conversation {
+            id: ConversationId(row.id),
+            source: parse(&row.source, "brand_channels.source")?,
+            brand: BrandChannel {
+                platform_id: row.brand_platform_id.clone(),
+                name: row.brand_name.clone(),
+                handle: row.brand_handle.clone(),
+            },
+            consumer: Consumer {
+                platform_id: row.consumer_platform_id.clone(),
+                profile: row.profile()?,
+            },
+            post: row.post(),
+            messages: messages
+                .into_iter()
+                .map(MessageRow::into_message)
+                .collect::<Result<_, _>>()?,
+        }))
+    }
+
+    async fn seed(&self, accounts: &[SeedAccount]) -> Result<SeedOutcome, StoreError> {
+        let mut outcome = SeedOutcome::default();
+        for account in accounts {
+            let mut tx = self.pool.begin().await?;
+            if seed::seed_account(&mut tx, account).await? {
+                tx.commit().await?;
+                outcome.accounts_created += 1;
+            } else {
+                tx.rollback().await?;
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_folder_is_taken_from_the_url() {
+        let dir = std::env::temp_dir().join(format!("social-folder-{}", std::process::id()));
+        let url = format!("sqlite://{}/nested/x.db?mode=rwc", dir.display());
+        create_folder_of(&url).expect("creates");
+        assert!(dir.join("nested").is_dir());
+        std::fs::remove_dir_all(&dir).expect("cleans up");
+        create_folder_of("sqlite::memory:").expect("nothing to create");
+    }
+}

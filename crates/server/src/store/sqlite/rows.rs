@@ -1,0 +1,203 @@
+//! Rows as SQLite returns them, and their conversion to the API's model.
+
+use crate::store::StoreError;
+use social_api::{
+    AgentId, AgentKind, Author, Delivery, Message, MessageId, PostContext, Profile, PublicProfile,
+    Timestamp, WithheldReason,
+};
+use sqlx::FromRow;
+use std::str::FromStr;
+
+/// How much of the latest message a list row shows.
+pub(super) const PREVIEW_CHARS: usize = 120;
+
+pub(super) fn parse<T: FromStr>(value: &str, what: &'static str) -> Result<T, StoreError> {
+    value.parse().map_err(|_| StoreError::Corrupt(what))
+}
+
+pub(super) fn agent_kind(value: &str) -> Result<AgentKind, StoreError> {
+    match value {
+        "human" => Ok(AgentKind::Human),
+        "bot" => Ok(AgentKind::Bot),
+        _ => Err(StoreError::Corrupt("agents.kind")),
+    }
+}
+
+pub(super) fn agent_kind_str(kind: AgentKind) -> &'static str {
+    match kind {
+        AgentKind::Human => "human",
+        AgentKind::Bot => "bot",
+    }
+}
+
+/// The start of a message for a list row: whitespace folded, at most [`PREVIEW_CHARS`].
+pub(super) fn preview(text: &str) -> String {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match folded.char_indices().nth(PREVIEW_CHARS) {
+        Some((end, _)) => format!("{}…", &folded[..end]),
+        None => folded,
+    }
+}
+
+#[derive(FromRow)]
+pub(super) struct SessionRow {
+    pub(super) account_id: i64,
+    pub(super) slug: String,
+    pub(super) agent_id: i64,
+    pub(super) name: String,
+    pub(super) kind: String,
+    pub(super) role: String,
+}
+
+#[derive(FromRow)]
+pub(super) struct SummaryRow {
+    pub(super) id: i64,
+    pub(super) source: String,
+    pub(super) display_name: Option<String>,
+    pub(super) withheld_reason: Option<String>,
+    pub(super) has_post: bool,
+    pub(super) last_text: Option<String>,
+    pub(super) last_at: Option<i64>,
+    pub(super) consumer_space: Option<String>,
+    pub(super) unread: i64,
+}
+
+#[derive(FromRow)]
+pub(super) struct ConversationRow {
+    pub(super) id: i64,
+    pub(super) source: String,
+    pub(super) brand_platform_id: String,
+    pub(super) brand_name: String,
+    pub(super) brand_handle: Option<String>,
+    pub(super) consumer_platform_id: String,
+    pub(super) display_name: Option<String>,
+    pub(super) handle: Option<String>,
+    pub(super) picture_url: Option<String>,
+    pub(super) profile_url: Option<String>,
+    pub(super) locale: Option<String>,
+    pub(super) timezone: Option<String>,
+    pub(super) follower_count: Option<i64>,
+    pub(super) withheld_reason: Option<String>,
+    pub(super) post_platform_id: Option<String>,
+    pub(super) post_text: Option<String>,
+    pub(super) post_author: Option<String>,
+    pub(super) post_posted_at: Option<i64>,
+    pub(super) post_attachment_url: Option<String>,
+    pub(super) post_permalink: Option<String>,
+}
+
+#[derive(FromRow)]
+pub(super) struct MessageRow {
+    pub(super) id: i64,
+    pub(super) platform_id: Option<String>,
+    pub(super) author_kind: String,
+    pub(super) author_agent_id: Option<i64>,
+    pub(super) author_name: Option<String>,
+    pub(super) space: String,
+    pub(super) text: String,
+    pub(super) reply_to: Option<i64>,
+    pub(super) sent_at: i64,
+    pub(super) liked_by_brand: bool,
+    pub(super) delivery: String,
+    pub(super) failure_reason: Option<String>,
+}
+
+impl ConversationRow {
+    pub(super) fn profile(&self) -> Result<Profile, StoreError> {
+        if let Some(reason) = &self.withheld_reason {
+            return Ok(Profile::Withheld(parse::<WithheldReason>(
+                reason,
+                "consumers.withheld_reason",
+            )?));
+        }
+        let display_name = self
+            .display_name
+            .clone()
+            .ok_or(StoreError::Corrupt("consumers.display_name"))?;
+        let follower_count = self
+            .follower_count
+            .map(u64::try_from)
+            .transpose()
+            .map_err(|_| StoreError::Corrupt("consumers.follower_count"))?;
+        Ok(Profile::Available(PublicProfile {
+            display_name,
+            handle: self.handle.clone(),
+            picture_url: self.picture_url.clone(),
+            profile_url: self.profile_url.clone(),
+            locale: self.locale.clone(),
+            timezone: self.timezone.clone(),
+            follower_count,
+        }))
+    }
+
+    pub(super) fn post(&self) -> Option<PostContext> {
+        Some(PostContext {
+            platform_id: self.post_platform_id.clone()?,
+            text: self.post_text.clone()?,
+            author: self.post_author.clone()?,
+            posted_at: Timestamp(self.post_posted_at?),
+            attachment_url: self.post_attachment_url.clone(),
+            permalink: self.post_permalink.clone()?,
+        })
+    }
+}
+
+impl MessageRow {
+    pub(super) fn into_message(self) -> Result<Message, StoreError> {
+        let name = || {
+            self.author_name
+                .clone()
+                .ok_or(StoreError::Corrupt("messages.author_name"))
+        };
+        let author = match self.author_kind.as_str() {
+            "consumer" => Author::Consumer,
+            "agent" => Author::Agent {
+                id: AgentId(
+                    self.author_agent_id
+                        .ok_or(StoreError::Corrupt("messages.author_agent_id"))?,
+                ),
+                name: name()?,
+            },
+            "bot" => Author::Bot { name: name()? },
+            "system" => Author::System,
+            _ => return Err(StoreError::Corrupt("messages.author_kind")),
+        };
+        let delivery = match self.delivery.as_str() {
+            "pending" => Delivery::Pending,
+            "sent" => Delivery::Sent,
+            "failed" => Delivery::Failed {
+                reason: self.failure_reason.unwrap_or_default(),
+            },
+            _ => return Err(StoreError::Corrupt("messages.delivery")),
+        };
+        Ok(Message {
+            id: MessageId(self.id),
+            platform_id: self.platform_id,
+            author,
+            space: parse(&self.space, "messages.space")?,
+            text: self.text,
+            reply_to: self.reply_to.map(MessageId),
+            sent_at: Timestamp(self.sent_at),
+            liked_by_brand: self.liked_by_brand,
+            delivery,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_folds_whitespace_and_cuts_on_a_char_boundary() {
+        assert_eq!(preview("  a\n\tb  c "), "a b c");
+        let long = "é".repeat(PREVIEW_CHARS + 5);
+        let cut = preview(&long);
+        assert_eq!(cut.chars().count(), PREVIEW_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(
+            preview(&"é".repeat(PREVIEW_CHARS)),
+            "é".repeat(PREVIEW_CHARS)
+        );
+    }
+}

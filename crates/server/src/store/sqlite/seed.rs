@@ -1,0 +1,192 @@
+//! Writes the `--demo` accounts: one transaction per account, skipped when its slug exists.
+
+use super::rows::agent_kind_str;
+use crate::store::{SeedAccount, SeedAuthor, StoreError};
+use social_api::{Consumer, Delivery, Profile, Source};
+use sqlx::{Sqlite, Transaction};
+use std::collections::HashMap;
+
+/// Writes one account; false (and nothing written) when its slug exists already.
+pub(super) async fn seed_account(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: &SeedAccount,
+) -> Result<bool, StoreError> {
+    let created = sqlx::query(
+        "INSERT INTO accounts (slug, name) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING",
+    )
+    .bind(account.slug)
+    .bind(account.name)
+    .execute(&mut **tx)
+    .await?;
+    if created.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let account_id = created.last_insert_rowid();
+
+    let mut channels = HashMap::new();
+    for channel in &account.channels {
+        let id = sqlx::query(
+            "INSERT INTO brand_channels (account_id, source, platform_id, name, handle)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(account_id)
+        .bind(channel.source.as_str())
+        .bind(&channel.brand.platform_id)
+        .bind(&channel.brand.name)
+        .bind(&channel.brand.handle)
+        .execute(&mut **tx)
+        .await?
+        .last_insert_rowid();
+        channels.insert(channel.key, (id, channel.source));
+    }
+
+    let mut agents = HashMap::new();
+    for agent in &account.agents {
+        let id =
+            sqlx::query("INSERT INTO agents (account_id, name, kind, role) VALUES (?, ?, ?, ?)")
+                .bind(account_id)
+                .bind(agent.name)
+                .bind(agent_kind_str(agent.kind))
+                .bind(agent.role.as_str())
+                .execute(&mut **tx)
+                .await?
+                .last_insert_rowid();
+        agents.insert(agent.key, (id, agent.name));
+    }
+    let agent = |key: &str| {
+        agents
+            .get(key)
+            .copied()
+            .ok_or(StoreError::Corrupt("seed: unknown agent key"))
+    };
+
+    for conversation in &account.conversations {
+        let (channel_id, source) = channels
+            .get(conversation.channel)
+            .copied()
+            .ok_or(StoreError::Corrupt("seed: unknown channel key"))?;
+        let consumer_id = seed_consumer(tx, account_id, source, &conversation.consumer).await?;
+        let assigned = conversation
+            .assigned_to
+            .map(|key| agent(key).map(|(id, _)| id))
+            .transpose()?;
+        let post = conversation.post.as_ref();
+        let conversation_id = sqlx::query(
+            "INSERT INTO conversations (account_id, brand_channel_id, consumer_id,
+                assigned_agent_id, post_platform_id, post_text, post_author, post_posted_at,
+                post_attachment_url, post_permalink)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(account_id)
+        .bind(channel_id)
+        .bind(consumer_id)
+        .bind(assigned)
+        .bind(post.map(|p| &p.platform_id))
+        .bind(post.map(|p| &p.text))
+        .bind(post.map(|p| &p.author))
+        .bind(post.map(|p| p.posted_at.0))
+        .bind(post.and_then(|p| p.attachment_url.as_ref()))
+        .bind(post.map(|p| &p.permalink))
+        .execute(&mut **tx)
+        .await?
+        .last_insert_rowid();
+
+        let mut ids: Vec<i64> = Vec::with_capacity(conversation.messages.len());
+        for message in &conversation.messages {
+            let (kind, agent_id, name) = match &message.author {
+                SeedAuthor::Consumer => ("consumer", None, None),
+                SeedAuthor::Agent(key) => {
+                    let (id, name) = agent(key)?;
+                    ("agent", Some(id), Some(name))
+                }
+                SeedAuthor::Bot(key) => {
+                    let (id, name) = agent(key)?;
+                    ("bot", Some(id), Some(name))
+                }
+                SeedAuthor::System => ("system", None, None),
+            };
+            let reply_to = message
+                .reply_to
+                .map(|i| {
+                    ids.get(i)
+                        .copied()
+                        .ok_or(StoreError::Corrupt("seed: reply_to"))
+                })
+                .transpose()?;
+            let (delivery, failure_reason) = match &message.delivery {
+                Delivery::Pending => ("pending", None),
+                Delivery::Sent => ("sent", None),
+                Delivery::Failed { reason } => ("failed", Some(reason.as_str())),
+            };
+            let id = sqlx::query(
+                "INSERT INTO messages (conversation_id, platform_id, author_kind,
+                    author_agent_id, author_name, space, text, reply_to, sent_at,
+                    liked_by_brand, delivery, failure_reason)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(conversation_id)
+            .bind(&message.platform_id)
+            .bind(kind)
+            .bind(agent_id)
+            .bind(name)
+            .bind(message.space.as_str())
+            .bind(&message.text)
+            .bind(reply_to)
+            .bind(message.sent_at.0)
+            .bind(message.liked_by_brand)
+            .bind(delivery)
+            .bind(failure_reason)
+            .execute(&mut **tx)
+            .await?
+            .last_insert_rowid();
+            ids.push(id);
+        }
+    }
+    Ok(true)
+}
+
+/// The consumer's id in this account, inserting it the first time it is seen.
+async fn seed_consumer(
+    tx: &mut Transaction<'_, Sqlite>,
+    account_id: i64,
+    source: Source,
+    consumer: &Consumer,
+) -> Result<i64, StoreError> {
+    let (profile, withheld) = match &consumer.profile {
+        Profile::Available(p) => (Some(p), None),
+        Profile::Withheld(reason) => (None, Some(reason.as_str())),
+    };
+    let followers = profile
+        .and_then(|p| p.follower_count)
+        .map(i64::try_from)
+        .transpose()
+        .map_err(|_| StoreError::Corrupt("seed: follower_count"))?;
+    sqlx::query(
+        "INSERT INTO consumers (account_id, source, platform_id, display_name, handle,
+            picture_url, profile_url, locale, timezone, follower_count, withheld_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, source, platform_id) DO NOTHING",
+    )
+    .bind(account_id)
+    .bind(source.as_str())
+    .bind(&consumer.platform_id)
+    .bind(profile.map(|p| &p.display_name))
+    .bind(profile.and_then(|p| p.handle.as_ref()))
+    .bind(profile.and_then(|p| p.picture_url.as_ref()))
+    .bind(profile.and_then(|p| p.profile_url.as_ref()))
+    .bind(profile.and_then(|p| p.locale.as_ref()))
+    .bind(profile.and_then(|p| p.timezone.as_ref()))
+    .bind(followers)
+    .bind(withheld)
+    .execute(&mut **tx)
+    .await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "SELECT id FROM consumers WHERE account_id = ? AND source = ? AND platform_id = ?",
+    )
+    .bind(account_id)
+    .bind(source.as_str())
+    .bind(&consumer.platform_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
