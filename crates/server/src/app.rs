@@ -12,6 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::platforms::{NotConnected, Platform, RecordingPlatform};
 use crate::static_files::Site;
 use crate::store::{self, Store, StoreError};
 use crate::{demo, routes};
@@ -23,6 +24,8 @@ pub struct AppState {
     /// Whether `POST /api/demo/session` is mounted.
     pub demo: bool,
     pub site: Arc<Site>,
+    /// Facebook and X. Demo mode records calls; tests put in their own.
+    pub platform: Arc<dyn Platform>,
 }
 
 /// Why the server could not start or stopped early.
@@ -50,11 +53,24 @@ impl AppState {
                 "demo data seeded"
             );
         }
+        // Until the Meta and X clients exist, only the demo pretends to reach them.
+        let platform: Arc<dyn Platform> = if config.demo {
+            Arc::new(RecordingPlatform::new())
+        } else {
+            tracing::warn!("no platform clients yet: replies, DMs and likes will fail");
+            Arc::new(NotConnected)
+        };
         Ok(Self {
             store,
             demo: config.demo,
             site: Arc::new(Site::load(&config.static_dir, &config.frame_ancestors)),
+            platform,
         })
+    }
+
+    /// The same state with another platform (tests inject a recording one).
+    pub fn with_platform(self, platform: Arc<dyn Platform>) -> Self {
+        Self { platform, ..self }
     }
 }
 
@@ -63,7 +79,7 @@ pub fn router(state: AppState) -> Router {
     let site = state.site.router();
     Router::new()
         .route("/healthz", get(routes::health::healthz))
-        .nest("/api", routes::api(state.demo))
+        .nest("/api", routes::api(&state))
         .with_state(state)
         .fallback_service(site)
         // Precompressed files already carry a Content-Encoding and are left alone.

@@ -1,27 +1,42 @@
 //! The HTTP routes: `/api/*` (all behind [`AgentSession`](crate::auth::AgentSession)) and
-//! `/healthz`.
+//! `/healthz`. The agent's actions also need an `Idempotency-Key` on every POST.
 
 pub mod conversations;
 pub mod demo;
+pub mod dm_invite;
 pub mod health;
+pub mod likes;
 pub mod me;
+pub mod messages;
 
 use axum::http::header::CACHE_CONTROL;
 use axum::http::HeaderValue;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::idempotency;
 
-/// Everything under `/api`; `POST /demo/session` only when `demo` is on.
-pub fn api(demo: bool) -> Router<AppState> {
+/// Everything under `/api`; `POST /demo/session` only when demo mode is on.
+pub fn api(state: &AppState) -> Router<AppState> {
+    let actions = Router::new()
+        .route("/conversations/{id}/messages", post(messages::send))
+        .route("/conversations/{id}/dm-invite", post(dm_invite::send))
+        .route("/messages/{id}/retry", post(messages::retry))
+        .route(
+            "/messages/{id}/like",
+            post(likes::like).delete(likes::unlike),
+        )
+        .route_layer(from_fn_with_state(state.clone(), idempotency::require_key));
     let mut api = Router::new()
         .route("/me", get(me::me))
         .route("/conversations", get(conversations::list))
-        .route("/conversations/{id}", get(conversations::detail));
-    if demo {
+        .route("/conversations/{id}", get(conversations::detail))
+        .merge(actions);
+    if state.demo {
         api = api.route("/demo/session", post(demo::create_session));
     }
     api.fallback(not_found)

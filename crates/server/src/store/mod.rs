@@ -9,7 +9,7 @@ pub use sqlite::SqliteStore;
 use async_trait::async_trait;
 use social_api::{
     Agent, AgentKind, BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary,
-    Delivery, ListView, PostContext, Role, Source, Space, Timestamp,
+    Delivery, ListView, Message, MessageId, PostContext, Role, Source, Space, Timestamp,
 };
 use std::sync::Arc;
 
@@ -105,6 +105,68 @@ pub struct SeedOutcome {
     pub accounts_created: usize,
 }
 
+/// An outgoing message of the session's agent, about to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage<'a> {
+    pub conversation: ConversationId,
+    pub space: Space,
+    pub text: &'a str,
+    pub reply_to: Option<MessageId>,
+    pub sent_at: Timestamp,
+    /// Stored as Pending (it goes to the platform next) or as Sent (an internal note).
+    pub delivery: NewDelivery,
+    pub mode: SendingMode,
+}
+
+/// The first delivery state of a [`NewMessage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewDelivery {
+    Pending,
+    Sent,
+}
+
+/// How an outgoing message goes to the platform, kept so a retry sends it the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SendingMode {
+    /// The consumer is mentioned (Facebook tags their id).
+    pub mention: bool,
+    /// A Facebook private reply to the public comment `reply_to`.
+    pub private_reply: bool,
+}
+
+/// What the platform answered to one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt<'a> {
+    Sent { platform_id: &'a str },
+    Failed { reason: &'a str },
+}
+
+/// An answer kept for an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedResponse {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// What an idempotency key holds when a request could not claim it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRecord {
+    /// The request the key was first used with (see `idempotency::request_sha256`).
+    pub request_sha256: String,
+    /// `None` while that request is still being handled.
+    pub response: Option<SavedResponse>,
+}
+
+/// Whether a request got an idempotency key first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyClaim {
+    /// This request is the first with the key: handle it, then save the answer.
+    Claimed,
+    /// Another request had it first.
+    Taken(KeyRecord),
+}
+
 /// Everything the API stores and reads.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -138,6 +200,80 @@ pub trait Store: Send + Sync + 'static {
         session: &Session,
         id: ConversationId,
     ) -> Result<Option<Conversation>, StoreError>;
+
+    /// The conversation (of the session's account) a message belongs to.
+    async fn conversation_of_message(
+        &self,
+        session: &Session,
+        message: MessageId,
+    ) -> Result<Option<ConversationId>, StoreError>;
+
+    /// One message of the session's account.
+    async fn message(
+        &self,
+        session: &Session,
+        message: MessageId,
+    ) -> Result<Option<Message>, StoreError>;
+
+    /// Stores a message written by the session's agent; `None` when the conversation is
+    /// not the account's, or when it would be a second private reply to the same comment.
+    async fn insert_message(
+        &self,
+        session: &Session,
+        message: &NewMessage<'_>,
+    ) -> Result<Option<MessageId>, StoreError>;
+
+    /// How a stored outgoing message of the session's account is sent.
+    async fn sending_mode(
+        &self,
+        session: &Session,
+        message: MessageId,
+    ) -> Result<Option<SendingMode>, StoreError>;
+
+    /// Records a platform attempt: Sent with the platform's id, or Failed with a reason.
+    async fn record_attempt(
+        &self,
+        session: &Session,
+        message: MessageId,
+        attempt: Attempt<'_>,
+    ) -> Result<(), StoreError>;
+
+    /// Turns a Failed message back into Pending for a retry; false when it is not
+    /// Failed (any more), so two racing retries cannot both send it.
+    async fn claim_retry(&self, session: &Session, message: MessageId) -> Result<bool, StoreError>;
+
+    /// Records that the brand likes (or no longer likes) a message.
+    async fn set_liked(
+        &self,
+        session: &Session,
+        message: MessageId,
+        liked: bool,
+    ) -> Result<(), StoreError>;
+
+    /// Claims an idempotency key of the session's agent for a request, atomically: of
+    /// two racing requests exactly one gets [`KeyClaim::Claimed`].
+    async fn claim_key(
+        &self,
+        session: &Session,
+        key: &str,
+        request_sha256: &str,
+        now: Timestamp,
+    ) -> Result<KeyClaim, StoreError>;
+
+    /// What a key holds now.
+    async fn key_record(
+        &self,
+        session: &Session,
+        key: &str,
+    ) -> Result<Option<KeyRecord>, StoreError>;
+
+    /// Keeps the answer of the request that claimed `key`.
+    async fn save_response(
+        &self,
+        session: &Session,
+        key: &str,
+        response: &SavedResponse,
+    ) -> Result<(), StoreError>;
 
     /// Writes the accounts that are not there yet, each in one transaction; an account
     /// whose slug exists is left untouched, so seeding twice changes nothing.

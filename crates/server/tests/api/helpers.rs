@@ -2,12 +2,20 @@
 
 use reqwest::{header, Response, StatusCode};
 use serde::de::DeserializeOwned;
-use social_api::{ConversationSummary, DemoSessionRequest, Problem, Role, SessionToken};
+use social_api::actions::SendMessage;
+use social_api::{
+    Conversation, ConversationId, ConversationSummary, DemoSessionRequest, MessageId, Problem,
+    Role, SessionToken, Space,
+};
 use social_server::app::{router, AppState};
+use social_server::auth::{new_token, token_sha256};
 use social_server::config::Config;
+use social_server::idempotency;
+use social_server::platforms::RecordingPlatform;
 use social_server::store::SqliteStore;
 use sqlx::SqlitePool;
 use std::path::PathBuf;
+use std::sync::Arc;
 use tempfile::TempDir;
 
 /// The inline script of the fixture `index.html`, as trunk writes one.
@@ -40,6 +48,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    /// Facebook and X as the server sees them: every call it made.
+    pub platform: Arc<RecordingPlatform>,
     /// A second connection to the same file, to look at rows directly.
     pub pool: SqlitePool,
     _dir: TempDir,
@@ -87,7 +97,11 @@ impl TestApp {
             demo: options.demo,
             frame_ancestors: FRAME_ANCESTORS.into(),
         };
-        let state = AppState::from_config(&config).await.expect("state");
+        let platform = Arc::new(RecordingPlatform::new());
+        let state = AppState::from_config(&config)
+            .await
+            .expect("state")
+            .with_platform(platform.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -103,6 +117,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             client: reqwest::Client::new(),
             state,
+            platform,
             pool,
             _dir: dir,
         }
@@ -178,6 +193,136 @@ impl TestApp {
             .await
     }
 
+    /// A session of `account`'s bot: written straight into the database, because the
+    /// public demo endpoint signs in people only.
+    pub async fn bot_token(&self, account: &str) -> String {
+        let token = new_token();
+        let done = sqlx::query(
+            "INSERT INTO sessions (token_sha256, account_id, agent_id, created_at)
+             SELECT ?, g.account_id, g.id, 0 FROM agents g JOIN accounts a ON a.id = g.account_id
+             WHERE a.slug = ? AND g.kind = 'bot' ORDER BY g.id LIMIT 1",
+        )
+        .bind(token_sha256(&token))
+        .bind(account)
+        .execute(&self.pool)
+        .await
+        .expect("bot session");
+        assert_eq!(done.rows_affected(), 1, "{account} has a bot");
+        token
+    }
+
+    /// The id of the conversation (any view) whose consumer's name starts with `name`.
+    pub async fn conversation_id(&self, token: &str, name: &str) -> ConversationId {
+        self.list(token, Some("all"))
+            .await
+            .iter()
+            .find(|c| c.consumer_name.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} is listed"))
+            .id
+    }
+
+    /// A conversation, checked to be a 200.
+    pub async fn read(&self, token: &str, id: ConversationId) -> Conversation {
+        let response = self.conversation(token, &id.to_string()).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        json(response).await
+    }
+
+    /// A POST with an optional `Idempotency-Key` and an optional JSON body.
+    pub async fn post_action(
+        &self,
+        token: &str,
+        path: &str,
+        key: Option<&str>,
+        body: Option<String>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token);
+        if let Some(key) = key {
+            request = request.header(idempotency::HEADER, key);
+        }
+        if let Some(body) = body {
+            request = request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body);
+        }
+        request.send().await.expect("POST")
+    }
+
+    /// `POST /api/conversations/{id}/messages` with `key`.
+    pub async fn send_message_with(
+        &self,
+        token: &str,
+        conversation: ConversationId,
+        message: &SendMessage,
+        key: &str,
+    ) -> Response {
+        let body = serde_json::to_string(message).expect("JSON");
+        self.post_action(
+            token,
+            &format!("/api/conversations/{conversation}/messages"),
+            Some(key),
+            Some(body),
+        )
+        .await
+    }
+
+    /// `POST /api/conversations/{id}/messages` with a fresh key.
+    pub async fn send_message(
+        &self,
+        token: &str,
+        conversation: ConversationId,
+        message: &SendMessage,
+    ) -> Response {
+        self.send_message_with(token, conversation, message, &new_key())
+            .await
+    }
+
+    /// `POST /api/messages/{id}/retry` with a fresh key.
+    pub async fn retry(&self, token: &str, message: MessageId) -> Response {
+        self.post_action(
+            token,
+            &format!("/api/messages/{message}/retry"),
+            Some(&new_key()),
+            None,
+        )
+        .await
+    }
+
+    /// `POST /api/messages/{id}/like` with a fresh key.
+    pub async fn like(&self, token: &str, message: MessageId) -> Response {
+        self.post_action(
+            token,
+            &format!("/api/messages/{message}/like"),
+            Some(&new_key()),
+            None,
+        )
+        .await
+    }
+
+    /// `DELETE /api/messages/{id}/like`.
+    pub async fn unlike(&self, token: &str, message: MessageId) -> Response {
+        self.client
+            .delete(format!("{}/api/messages/{message}/like", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("DELETE")
+    }
+
+    /// `POST /api/conversations/{id}/dm-invite` with a fresh key and no body.
+    pub async fn dm_invite(&self, token: &str, conversation: ConversationId) -> Response {
+        self.post_action(
+            token,
+            &format!("/api/conversations/{conversation}/dm-invite"),
+            Some(&new_key()),
+            None,
+        )
+        .await
+    }
+
     pub async fn healthz(&self) -> Response {
         self.get("/healthz", None).await
     }
@@ -189,6 +334,22 @@ impl TestApp {
             .await
             .expect("count");
         n
+    }
+}
+
+/// A new random `Idempotency-Key`.
+pub fn new_key() -> String {
+    new_token()
+}
+
+/// A plain message in `space`: no target, no mention, no attachments.
+pub fn text_in(space: Space, text: &str) -> SendMessage {
+    SendMessage {
+        text: text.into(),
+        space,
+        reply_to: None,
+        mention: false,
+        attachments: Vec::new(),
     }
 }
 

@@ -3,5 +3,9 @@
 mod auth;
 mod conversations;
 mod demo;
+mod dm_invite;
 mod helpers;
+mod idempotency;
+mod likes;
+mod messages;
 mod static_files;

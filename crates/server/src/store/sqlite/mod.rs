@@ -1,15 +1,19 @@
 //! The SQLite implementation of [`Store`]: WAL mode, foreign keys on, migrations from
 //! `migrations/` applied at connect.
 
+mod actions;
 mod rows;
 mod seed;
 
-use super::{SeedAccount, SeedOutcome, Session, Store, StoreError};
+use super::{
+    Attempt, KeyClaim, KeyRecord, NewMessage, SavedResponse, SeedAccount, SeedOutcome, SendingMode,
+    Session, Store, StoreError,
+};
 use async_trait::async_trait;
 use rows::{agent_kind, parse, preview, ConversationRow, MessageRow, SessionRow, SummaryRow};
 use social_api::{
     Agent, AgentId, BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary,
-    ListView, Profile, Role, Space, Timestamp,
+    ListView, Message, MessageId, Profile, Role, Space, Timestamp,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -232,6 +236,87 @@ impl Store for SqliteStore {
                 .map(MessageRow::into_message)
                 .collect::<Result<_, _>>()?,
         }))
+    }
+
+    async fn conversation_of_message(
+        &self,
+        session: &Session,
+        message: MessageId,
+    ) -> Result<Option<ConversationId>, StoreError> {
+        actions::conversation_of_message(&self.pool, session, message).await
+    }
+
+    async fn message(
+        &self,
+        session: &Session,
+        message: MessageId,
+    ) -> Result<Option<Message>, StoreError> {
+        actions::message(&self.pool, session, message).await
+    }
+
+    async fn insert_message(
+        &self,
+        session: &Session,
+        message: &NewMessage<'_>,
+    ) -> Result<Option<MessageId>, StoreError> {
+        actions::insert_message(&self.pool, session, message).await
+    }
+
+    async fn sending_mode(
+        &self,
+        session: &Session,
+        message: MessageId,
+    ) -> Result<Option<SendingMode>, StoreError> {
+        actions::sending_mode(&self.pool, session, message).await
+    }
+
+    async fn record_attempt(
+        &self,
+        session: &Session,
+        message: MessageId,
+        attempt: Attempt<'_>,
+    ) -> Result<(), StoreError> {
+        actions::record_attempt(&self.pool, session, message, attempt).await
+    }
+
+    async fn claim_retry(&self, session: &Session, message: MessageId) -> Result<bool, StoreError> {
+        actions::claim_retry(&self.pool, session, message).await
+    }
+
+    async fn set_liked(
+        &self,
+        session: &Session,
+        message: MessageId,
+        liked: bool,
+    ) -> Result<(), StoreError> {
+        actions::set_liked(&self.pool, session, message, liked).await
+    }
+
+    async fn claim_key(
+        &self,
+        session: &Session,
+        key: &str,
+        request_sha256: &str,
+        now: Timestamp,
+    ) -> Result<KeyClaim, StoreError> {
+        actions::claim_key(&self.pool, session, key, request_sha256, now).await
+    }
+
+    async fn key_record(
+        &self,
+        session: &Session,
+        key: &str,
+    ) -> Result<Option<KeyRecord>, StoreError> {
+        actions::key_record(&self.pool, session, key).await
+    }
+
+    async fn save_response(
+        &self,
+        session: &Session,
+        key: &str,
+        response: &SavedResponse,
+    ) -> Result<(), StoreError> {
+        actions::save_response(&self.pool, session, key, response).await
     }
 
     async fn seed(&self, accounts: &[SeedAccount]) -> Result<SeedOutcome, StoreError> {

@@ -1,0 +1,114 @@
+//! `POST /api/conversations/{id}/dm-invite`: "Link to DM". A public reply inviting the
+//! consumer to a private conversation and, on Facebook where Meta allows it, a private
+//! reply to their comment that opens the Messenger conversation.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use social_api::actions::{default_public_target, dm_invite, DmInviteSent};
+use social_api::{rules, Conversation, ConversationId, Message, MessageId, Space};
+
+use crate::app::AppState;
+use crate::auth::AgentSession;
+use crate::error::{ApiError, ApiPath};
+use crate::outbound;
+use crate::store::{NewDelivery, NewMessage, SendingMode, Session};
+
+/// The Messenger message of a Facebook private reply.
+pub const PRIVATE_REPLY_TEXT: &str =
+    "Thanks for your comment! We've opened this private conversation so we can help you with the details.";
+
+/// The body is empty or a JSON object (`{}`); 201 with both messages as stored now.
+pub async fn send(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    ApiPath(id): ApiPath<ConversationId>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<DmInviteSent>), ApiError> {
+    if !body.iter().all(u8::is_ascii_whitespace)
+        && serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body).is_err()
+    {
+        return Err(ApiError::BadRequest(
+            "Send no body, or an empty JSON object `{}`.".into(),
+        ));
+    }
+    let conversation = state
+        .store
+        .conversation(&session, id)
+        .await?
+        .ok_or(ApiError::NotFound("There is no such conversation."))?;
+    rules::can_link_to_dm(&conversation, &session.agent, Space::Public)?;
+    let invite = dm_invite(&conversation, crate::now());
+
+    let public_reply = send_one(
+        &state,
+        &session,
+        &conversation,
+        Space::Public,
+        &invite.public_text,
+        default_public_target(&conversation),
+        false,
+    )
+    .await?
+    .ok_or(ApiError::Internal("the invitation was not stored".into()))?;
+    let private_reply = match invite.private_reply_to {
+        Some(comment) => {
+            send_one(
+                &state,
+                &session,
+                &conversation,
+                Space::Private,
+                PRIVATE_REPLY_TEXT,
+                Some(comment),
+                true,
+            )
+            .await?
+        }
+        None => None,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(DmInviteSent {
+            public_reply,
+            private_reply,
+        }),
+    ))
+}
+
+/// Stores and sends one message; `None` when a private reply to that comment exists
+/// already (a racing invitation sent it).
+async fn send_one(
+    state: &AppState,
+    session: &Session,
+    conversation: &Conversation,
+    space: Space,
+    text: &str,
+    reply_to: Option<MessageId>,
+    private_reply: bool,
+) -> Result<Option<Message>, ApiError> {
+    let mode = SendingMode {
+        mention: false,
+        private_reply,
+    };
+    let new = NewMessage {
+        conversation: conversation.id,
+        space,
+        text,
+        reply_to,
+        sent_at: crate::now(),
+        delivery: NewDelivery::Pending,
+        mode,
+    };
+    let Some(id) = state.store.insert_message(session, &new).await? else {
+        return Ok(None);
+    };
+    let stored = state
+        .store
+        .message(session, id)
+        .await?
+        .ok_or(ApiError::Internal("a stored message vanished".into()))?;
+    outbound::deliver(state, session, conversation, &stored, mode)
+        .await
+        .map(Some)
+}

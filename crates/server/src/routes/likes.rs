@@ -1,0 +1,78 @@
+//! `POST` and `DELETE /api/messages/{id}/like`: the brand's Page or X account likes a
+//! consumer's public message, or takes the like back. Never as the agent's own account.
+
+use axum::extract::State;
+use axum::Json;
+use social_api::{rules, Message, MessageId};
+
+use crate::app::AppState;
+use crate::auth::AgentSession;
+use crate::error::{ApiError, ApiPath, Refused};
+use crate::platforms::Like;
+use crate::store::Session;
+
+pub async fn like(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    ApiPath(id): ApiPath<MessageId>,
+) -> Result<Json<Message>, ApiError> {
+    set(&state, &session, id, true).await.map(Json)
+}
+
+pub async fn unlike(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    ApiPath(id): ApiPath<MessageId>,
+) -> Result<Json<Message>, ApiError> {
+    set(&state, &session, id, false).await.map(Json)
+}
+
+/// Checks the rule, asks the platform, and only then records the like: a platform
+/// failure answers 502 and leaves the message as it was.
+async fn set(
+    state: &AppState,
+    session: &Session,
+    id: MessageId,
+    liked: bool,
+) -> Result<Message, ApiError> {
+    const NO_MESSAGE: ApiError = ApiError::NotFound("There is no such message.");
+    let conversation_id = state
+        .store
+        .conversation_of_message(session, id)
+        .await?
+        .ok_or(NO_MESSAGE)?;
+    let conversation = state
+        .store
+        .conversation(session, conversation_id)
+        .await?
+        .ok_or(NO_MESSAGE)?;
+    if liked {
+        rules::can_like(&conversation, id)?;
+    } else {
+        rules::can_unlike(&conversation, id)?;
+    }
+    let target_id = conversation
+        .message(id)
+        .and_then(|m| m.platform_id.clone())
+        .ok_or(ApiError::Refused(Refused::NotOnPlatform))?;
+    let request = Like {
+        source: conversation.source,
+        brand_id: conversation.brand.platform_id.clone(),
+        target_id,
+    };
+    let result = if liked {
+        state.platform.like(&request).await
+    } else {
+        state.platform.unlike(&request).await
+    };
+    if let Err(error) = result {
+        tracing::warn!(message = id.0, liked, reason = %error, "the platform did not take the like");
+        return Err(error.into());
+    }
+    state.store.set_liked(session, id, liked).await?;
+    state
+        .store
+        .message(session, id)
+        .await?
+        .ok_or(ApiError::Internal("a liked message vanished".into()))
+}

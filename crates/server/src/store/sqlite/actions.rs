@@ -1,0 +1,258 @@
+//! Outgoing messages, likes and idempotency keys in SQLite. Every statement is limited to
+//! the session's account by a join on `conversations`.
+
+use super::rows::MessageRow;
+use crate::store::{
+    Attempt, KeyClaim, KeyRecord, NewDelivery, NewMessage, SavedResponse, SendingMode, Session,
+    StoreError,
+};
+use social_api::{AgentKind, ConversationId, Message, MessageId, Timestamp};
+use sqlx::{FromRow, SqlitePool};
+
+pub(super) async fn conversation_of_message(
+    pool: &SqlitePool,
+    session: &Session,
+    message: MessageId,
+) -> Result<Option<ConversationId>, StoreError> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT m.conversation_id FROM messages m
+         JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.id = ? AND c.account_id = ?",
+    )
+    .bind(message.0)
+    .bind(session.account_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id,)| ConversationId(id)))
+}
+
+pub(super) async fn message(
+    pool: &SqlitePool,
+    session: &Session,
+    message: MessageId,
+) -> Result<Option<Message>, StoreError> {
+    let row: Option<MessageRow> = sqlx::query_as(
+        "SELECT m.id, m.platform_id, m.author_kind, m.author_agent_id, m.author_name, m.space,
+                m.text, m.reply_to, m.sent_at, m.liked_by_brand, m.delivery, m.failure_reason
+         FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.id = ? AND c.account_id = ?",
+    )
+    .bind(message.0)
+    .bind(session.account_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(MessageRow::into_message).transpose()
+}
+
+pub(super) async fn insert_message(
+    pool: &SqlitePool,
+    session: &Session,
+    message: &NewMessage<'_>,
+) -> Result<Option<MessageId>, StoreError> {
+    let kind = match session.agent.kind {
+        AgentKind::Human => "agent",
+        AgentKind::Bot => "bot",
+    };
+    let delivery = match message.delivery {
+        NewDelivery::Pending => "pending",
+        NewDelivery::Sent => "sent",
+    };
+    // The SELECT keeps the row out of other accounts' conversations; DO NOTHING turns a
+    // second private reply to one comment (a unique index) into "nothing stored".
+    let done = sqlx::query(
+        "INSERT INTO messages (conversation_id, author_kind, author_agent_id, author_name,
+            space, text, reply_to, sent_at, delivery, mention, private_reply)
+         SELECT c.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         FROM conversations c WHERE c.id = ? AND c.account_id = ?
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(kind)
+    .bind(session.agent.id.0)
+    .bind(&session.agent.name)
+    .bind(message.space.as_str())
+    .bind(message.text)
+    .bind(message.reply_to.map(|m| m.0))
+    .bind(message.sent_at.0)
+    .bind(delivery)
+    .bind(message.mode.mention)
+    .bind(message.mode.private_reply)
+    .bind(message.conversation.0)
+    .bind(session.account_id)
+    .execute(pool)
+    .await?;
+    Ok((done.rows_affected() == 1).then(|| MessageId(done.last_insert_rowid())))
+}
+
+pub(super) async fn sending_mode(
+    pool: &SqlitePool,
+    session: &Session,
+    message: MessageId,
+) -> Result<Option<SendingMode>, StoreError> {
+    let row: Option<(bool, bool)> = sqlx::query_as(
+        "SELECT m.mention, m.private_reply FROM messages m
+         JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.id = ? AND c.account_id = ?",
+    )
+    .bind(message.0)
+    .bind(session.account_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(mention, private_reply)| SendingMode {
+        mention,
+        private_reply,
+    }))
+}
+
+/// `messages.id` of the session's account: the guard every update below uses.
+const IN_ACCOUNT: &str = "conversation_id IN (SELECT id FROM conversations WHERE account_id = ?)";
+
+pub(super) async fn record_attempt(
+    pool: &SqlitePool,
+    session: &Session,
+    message: MessageId,
+    attempt: Attempt<'_>,
+) -> Result<(), StoreError> {
+    let (delivery, platform_id, reason) = match attempt {
+        Attempt::Sent { platform_id } => ("sent", Some(platform_id), None),
+        Attempt::Failed { reason } => ("failed", None, Some(reason)),
+    };
+    sqlx::query(&format!(
+        "UPDATE messages SET attempts = attempts + 1, delivery = ?,
+            platform_id = COALESCE(?, platform_id), failure_reason = ?
+         WHERE id = ? AND {IN_ACCOUNT}"
+    ))
+    .bind(delivery)
+    .bind(platform_id)
+    .bind(reason)
+    .bind(message.0)
+    .bind(session.account_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn claim_retry(
+    pool: &SqlitePool,
+    session: &Session,
+    message: MessageId,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(&format!(
+        "UPDATE messages SET delivery = 'pending', failure_reason = NULL
+         WHERE id = ? AND delivery = 'failed' AND {IN_ACCOUNT}"
+    ))
+    .bind(message.0)
+    .bind(session.account_id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) async fn set_liked(
+    pool: &SqlitePool,
+    session: &Session,
+    message: MessageId,
+    liked: bool,
+) -> Result<(), StoreError> {
+    sqlx::query(&format!(
+        "UPDATE messages SET liked_by_brand = ? WHERE id = ? AND {IN_ACCOUNT}"
+    ))
+    .bind(liked)
+    .bind(message.0)
+    .bind(session.account_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct KeyRow {
+    request_sha256: String,
+    response_status: Option<i64>,
+    response_content_type: Option<String>,
+    response_body: Option<Vec<u8>>,
+}
+
+impl KeyRow {
+    fn into_record(self) -> Result<KeyRecord, StoreError> {
+        let response = match (self.response_status, self.response_body) {
+            (Some(status), Some(body)) => Some(SavedResponse {
+                status: u16::try_from(status)
+                    .map_err(|_| StoreError::Corrupt("idempotency_keys.response_status"))?,
+                content_type: self.response_content_type,
+                body,
+            }),
+            _ => None,
+        };
+        Ok(KeyRecord {
+            request_sha256: self.request_sha256,
+            response,
+        })
+    }
+}
+
+pub(super) async fn claim_key(
+    pool: &SqlitePool,
+    session: &Session,
+    key: &str,
+    request_sha256: &str,
+    now: Timestamp,
+) -> Result<KeyClaim, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO idempotency_keys (account_id, agent_id, key, request_sha256, created_at)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(session.account_id)
+    .bind(session.agent.id.0)
+    .bind(key)
+    .bind(request_sha256)
+    .bind(now.0)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(KeyClaim::Claimed);
+    }
+    // Keys are never deleted while a request may use them, so the row is there.
+    key_record(pool, session, key)
+        .await?
+        .map(KeyClaim::Taken)
+        .ok_or(StoreError::Corrupt("idempotency_keys: vanished"))
+}
+
+pub(super) async fn key_record(
+    pool: &SqlitePool,
+    session: &Session,
+    key: &str,
+) -> Result<Option<KeyRecord>, StoreError> {
+    let row: Option<KeyRow> = sqlx::query_as(
+        "SELECT request_sha256, response_status, response_content_type, response_body
+         FROM idempotency_keys WHERE account_id = ? AND agent_id = ? AND key = ?",
+    )
+    .bind(session.account_id)
+    .bind(session.agent.id.0)
+    .bind(key)
+    .fetch_optional(pool)
+    .await?;
+    row.map(KeyRow::into_record).transpose()
+}
+
+pub(super) async fn save_response(
+    pool: &SqlitePool,
+    session: &Session,
+    key: &str,
+    response: &SavedResponse,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE idempotency_keys
+         SET response_status = ?, response_content_type = ?, response_body = ?
+         WHERE account_id = ? AND agent_id = ? AND key = ? AND response_status IS NULL",
+    )
+    .bind(i64::from(response.status))
+    .bind(&response.content_type)
+    .bind(&response.body)
+    .bind(session.account_id)
+    .bind(session.agent.id.0)
+    .bind(key)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
