@@ -1,0 +1,11 @@
+//! The social widget: a Leptos (csr) view of one Facebook or X conversation for a
+//! contact-center agent. Modules are public so component tests can mount them.
+
+pub mod app;
+pub mod client;
+pub mod components;
+pub mod decode;
+pub mod host;
+pub mod links;
+pub mod state;
+pub mod time;

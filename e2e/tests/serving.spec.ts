@@ -1,0 +1,36 @@
+// What the server sends with the release build: compression, caching, security headers.
+import { expect, test } from '@playwright/test';
+
+test('index.html is not cached and carries the CSP with frame-ancestors', async ({ request }) => {
+  const response = await request.get('/');
+  expect(response.status()).toBe(200);
+  const headers = response.headers();
+  expect(headers['cache-control']).toContain('no-cache');
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['referrer-policy']).toBeTruthy();
+  const csp = headers['content-security-policy'];
+  expect(csp).toContain("frame-ancestors 'self'");
+  expect(csp).toContain("'wasm-unsafe-eval'");
+  expect(csp).toMatch(/'sha256-[A-Za-z0-9+/=]+'/);
+  expect(csp).not.toContain('unsafe-inline');
+});
+
+test('the hashed wasm is immutable and sent brotli-compressed', async ({ request }) => {
+  const index = await (await request.get('/')).text();
+  const wasm = index.match(/\/[\w.-]+_bg\.wasm/)?.[0];
+  expect(wasm, 'index.html names the wasm').toBeTruthy();
+  const response = await request.get(wasm!, { headers: { 'accept-encoding': 'br' } });
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-encoding']).toBe('br');
+  expect(response.headers()['cache-control']).toContain('immutable');
+  expect(response.headers()['content-type']).toBe('application/wasm');
+});
+
+test('the API refuses a request without a token with a problem body', async ({ request }) => {
+  const response = await request.get('/api/conversations');
+  expect(response.status()).toBe(401);
+  expect(response.headers()['content-type']).toContain('application/problem+json');
+  const problem = await response.json();
+  expect(problem.status).toBe(401);
+  expect(problem.title).toBeTruthy();
+});

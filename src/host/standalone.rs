@@ -1,0 +1,151 @@
+//! The standalone dev page: a demo session, the agent's conversation list, and the widget
+//! beside it at iframe width, so the widget can be worked on without a workspace.
+
+use leptos::{either::EitherOf3, prelude::*};
+use social_api::{ConversationId, ConversationSummary, ListView, Role};
+
+use crate::{
+    client::{self, ApiError, Me},
+    components::{
+        conversation_list::ConversationList,
+        conversation_panel::ConversationPanel,
+        status::{ErrorState, Loading},
+    },
+    state::ConversationModel,
+};
+
+/// The dev page: account and role pickers, then a session for them.
+#[component]
+pub fn StandalonePage() -> impl IntoView {
+    let account = RwSignal::new("demo".to_owned());
+    let role = RwSignal::new(Role::Agent);
+    view! {
+        <div class="dev">
+            <header class="dev__bar">
+                <h1>"Social widget"</h1>
+                <label for="account">"Account"</label>
+                <select
+                    id="account"
+                    prop:value=move || account.get()
+                    on:change=move |ev| account.set(event_target_value(&ev))
+                >
+                    <option value="demo">"demo"</option>
+                    <option value="other">"other"</option>
+                </select>
+                <label for="role">"Role"</label>
+                <select
+                    id="role"
+                    prop:value=move || role.get().as_str()
+                    on:change=move |ev| {
+                        if let Ok(picked) = event_target_value(&ev).parse() {
+                            role.set(picked);
+                        }
+                    }
+                >
+                    <option value="agent">"agent"</option>
+                    <option value="admin">"admin"</option>
+                </select>
+            </header>
+            // A new account or role starts from nothing: new session, list and selection.
+            {move || view! { <DemoSession account=account.get() role=role.get()/> }}
+        </div>
+    }
+}
+
+/// What the dev page loads at start for one account and role.
+#[derive(Clone)]
+struct Session {
+    /// Kept in memory only.
+    token: String,
+    me: Me,
+    mine: Vec<ConversationSummary>,
+    all: Vec<ConversationSummary>,
+}
+
+/// Signs in to the demo account and loads both lists.
+#[component]
+fn DemoSession(account: String, role: Role) -> impl IntoView {
+    // One resource for all four calls: each resource adds kilobytes to the wasm, and the
+    // lists are small.
+    let session = LocalResource::new(move || {
+        let account = account.clone();
+        async move {
+            let token = client::demo_session(&account, role).await?;
+            let me = client::me(&token).await?;
+            let mine = client::conversations(&token, ListView::Mine).await?;
+            let all = client::conversations(&token, ListView::All).await?;
+            Ok::<_, ApiError>(Session {
+                token,
+                me,
+                mine,
+                all,
+            })
+        }
+    });
+    let on_retry = Callback::new(move |()| session.refetch());
+    move || match session.get() {
+        None => EitherOf3::A(view! { <Loading label="Starting a demo session…"/> }),
+        Some(Ok(session)) => EitherOf3::B(view! { <Workspace session/> }),
+        Some(Err(error)) => EitherOf3::C(view! {
+            <main class="dev__failed">
+                <ErrorState what="Could not start a demo session." error on_retry/>
+            </main>
+        }),
+    }
+}
+
+/// The list beside the widget, for one session.
+#[component]
+fn Workspace(session: Session) -> impl IntoView {
+    let Session {
+        token,
+        me,
+        mine,
+        all,
+    } = session;
+    let token = StoredValue::new(token);
+    let lists = StoredValue::new((mine, all));
+    let view = RwSignal::new(ListView::Mine);
+    let rows = Signal::derive(move || {
+        let view = view.get();
+        lists.with_value(|(mine, all)| match view {
+            ListView::Mine => mine.clone(),
+            ListView::All => all.clone(),
+        })
+    });
+    let picked = RwSignal::new(None::<ConversationId>);
+    // The picked conversation while the list shows it, otherwise the list's first.
+    let open = Signal::derive(move || {
+        rows.with(|rows| {
+            let picked = picked
+                .get()
+                .filter(|id| rows.iter().any(|row| row.id == *id));
+            picked.or_else(|| rows.first().map(|row| row.id))
+        })
+    });
+    let model = ConversationModel::new(open, move |id| {
+        let token = token.get_value();
+        async move { client::conversation(&token, id).await }
+    });
+    let signed_in = format!(
+        "Signed in as {} ({}, account {})",
+        me.agent.name,
+        me.role.as_str(),
+        me.account
+    );
+    view! {
+        <nav class="dev__list" aria-label="Conversations">
+            <p class="dev__who">{signed_in}</p>
+            <ConversationList
+                view
+                on_view=Callback::new(move |v| view.set(v))
+                rows
+                selected=open
+                on_select=Callback::new(move |id| picked.set(Some(id)))
+            />
+        </nav>
+        <main class="dev__widget" aria-label="Widget">
+            <ConversationPanel model idle="No conversation is open."/>
+        </main>
+    }
+}

@@ -1,0 +1,110 @@
+//! `decode` reads exactly the JSON that serde writes for the `crates/api` types (the
+//! server's side), and rejects what does not fit.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use serde::Serialize;
+use social_api::*;
+use social_widget::{client::Me, decode::from_value};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Parsed by the browser, as `Response.json()` does.
+fn parse(json: &str) -> wasm_bindgen::JsValue {
+    js_sys::JSON::parse(json).expect("valid JSON")
+}
+
+fn as_server_writes<T: Serialize>(value: &T) -> wasm_bindgen::JsValue {
+    parse(&serde_json::to_string(value).unwrap())
+}
+
+#[wasm_bindgen_test]
+fn conversations_as_the_server_writes_them_read_back_equal() {
+    let mut withheld = x_dm();
+    withheld.consumer.profile = Profile::Withheld(WithheldReason::EuPrivacy);
+    for conversation in [facebook_thread(), x_dm(), withheld] {
+        let read: Conversation = from_value(as_server_writes(&conversation)).expect("readable");
+        assert_eq!(read, conversation);
+    }
+}
+
+#[wasm_bindgen_test]
+fn lists_sessions_and_problems_read_back_equal() {
+    let rows = vec![ConversationSummary {
+        id: ConversationId(3),
+        source: Source::X,
+        space: Space::Private,
+        consumer_name: "Kai".into(),
+        last_message_preview: "Hi".into(),
+        last_message_at: Timestamp(1_700_000_000_123),
+        unread_count: 4,
+    }];
+    let read: Vec<ConversationSummary> = from_value(as_server_writes(&rows)).unwrap();
+    assert_eq!(read, rows);
+
+    let token = SessionToken {
+        token: "abc".into(),
+    };
+    assert_eq!(
+        from_value::<SessionToken>(as_server_writes(&token)).unwrap(),
+        token
+    );
+
+    let problem = Problem {
+        kind: "about:blank".into(),
+        title: "Not Found".into(),
+        status: 404,
+        detail: None,
+    };
+    let json = serde_json::to_string(&problem).unwrap();
+    assert!(
+        !json.contains("detail"),
+        "the server leaves out an absent detail: {json}"
+    );
+    assert_eq!(from_value::<Problem>(parse(&json)).unwrap(), problem);
+}
+
+#[wasm_bindgen_test]
+fn me_reads_the_documented_shape() {
+    let me: Me = from_value(parse(
+        r#"{"agent":{"id":7,"name":"Dana","kind":"human"},"role":"admin","account":"demo"}"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        me.agent,
+        Agent {
+            id: AgentId(7),
+            name: "Dana".into(),
+            kind: AgentKind::Human
+        }
+    );
+    assert_eq!(me.role, Role::Admin);
+    assert_eq!(me.account, "demo");
+}
+
+#[wasm_bindgen_test]
+fn wrong_shapes_are_rejected() {
+    for json in [r#"{"token":5}"#, r#"{}"#, r#"[1]"#, r#"null"#] {
+        assert!(
+            from_value::<SessionToken>(parse(json)).is_err(),
+            "{json} was accepted"
+        );
+    }
+    // Unknown variant, fractional id, two tags.
+    assert!(from_value::<Source>(parse(r#""myspace""#)).is_err());
+    assert!(from_value::<ConversationId>(parse("1.5")).is_err());
+    assert!(from_value::<Author>(parse(r#"{"bot":{"name":"b"},"system":null}"#)).is_err());
+    assert_eq!(
+        from_value::<Author>(parse(r#""system""#)).unwrap(),
+        Author::System
+    );
+    assert_eq!(
+        from_value::<Delivery>(parse(r#"{"failed":{"reason":"closed"}}"#)).unwrap(),
+        Delivery::Failed {
+            reason: "closed".into()
+        }
+    );
+}

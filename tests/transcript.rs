@@ -1,0 +1,104 @@
+//! The transcript: every message says where it is visible, who wrote it and what it answers.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use leptos::{mount::mount_to, prelude::*};
+use social_widget::components::{message_item::excerpt, transcript::Transcript};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn items(el: &web_sys::Element) -> Vec<web_sys::Element> {
+    all(el, ".transcript__list > li")
+}
+
+fn marker(item: &web_sys::Element) -> String {
+    one(item, ".marker").map(|m| text(&m)).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn each_message_shows_its_space_marker_and_author() {
+    let el = container();
+    let _view = mount_to(
+        el.clone(),
+        || view! { <Transcript conversation=facebook_thread()/> },
+    );
+    settle().await;
+
+    by_role_named(&el, "heading", "Messages");
+    let items = items(&el);
+    assert_eq!(items.len(), 4);
+    let seen: Vec<(String, String)> = items
+        .iter()
+        .map(|i| {
+            (
+                marker(i),
+                one(i, ".msg__author").map(|a| text(&a)).unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("Public".into(), "Jane Doe".into()),
+            ("Public".into(), "Dana".into()),
+            ("Private (DM)".into(), "Jane Doe".into()),
+            ("Internal note".into(), "Dana".into()),
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_reply_quotes_what_it_answers() {
+    let el = container();
+    let _view = mount_to(
+        el.clone(),
+        || view! { <Transcript conversation=facebook_thread()/> },
+    );
+    settle().await;
+
+    let items = items(&el);
+    let quote = one(&items[1], "blockquote").expect("the reply has a quote");
+    assert_eq!(
+        text(&quote),
+        "Replying to Jane Doe: My parcel never arrived and nobody answers the phone."
+    );
+    assert!(
+        one(&items[0], "blockquote").is_none(),
+        "a message that answers nothing quotes nothing"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn liked_and_undelivered_messages_say_so() {
+    let el = container();
+    let _view = mount_to(
+        el.clone(),
+        || view! { <Transcript conversation=facebook_thread()/> },
+    );
+    settle().await;
+    let items = items(&el);
+    assert!(text(&items[2]).contains("Liked by Acme Support"));
+    assert!(!text(&items[0]).contains("Liked by"));
+
+    let el = container();
+    let _view2 = mount_to(el.clone(), || view! { <Transcript conversation=x_dm()/> });
+    settle().await;
+    let items = all(&el, ".transcript__list > li");
+    assert_eq!(
+        one(&items[1], ".msg__author").map(|a| text(&a)).as_deref(),
+        Some("Acme Bot (bot)")
+    );
+    assert!(text(&items[1]).contains("Sending…"));
+    assert!(text(&items[2]).contains("Not delivered: the consumer closed their DMs"));
+    assert!(!text(&items[0]).contains("Not delivered"));
+}
+
+#[wasm_bindgen_test]
+fn excerpts_cut_long_text_at_a_word() {
+    assert_eq!(excerpt("short", 80), "short");
+    assert_eq!(excerpt("one two three four", 10), "one two…");
+    assert_eq!(excerpt("ééééé", 3), "ééé…");
+}
