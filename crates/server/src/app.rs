@@ -3,15 +3,18 @@
 
 use axum::http::header::{REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use axum::http::HeaderValue;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::error::ApiError;
 use crate::platforms::{NotConnected, Platform, RecordingPlatform};
 use crate::static_files::Site;
 use crate::store::{self, Store, StoreError};
@@ -94,6 +97,12 @@ pub fn router(state: AppState) -> Router {
         ))
         // Spans carry method and path only: tokens travel in headers, texts in bodies.
         .layer(TraceLayer::new_for_http())
+        // A bug must cost one request a 500 problem, never the connection or the process.
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                ApiError::Internal("a handler panicked".into()).into_response()
+            },
+        ))
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets open requests finish.
