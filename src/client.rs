@@ -1,13 +1,16 @@
 //! Typed calls to the backend, one function per endpoint: browser `fetch`, the browser's
-//! JSON parser and [`crate::decode`], so the wasm carries no JSON library.
+//! JSON parser and [`crate::decode`] for answers. Action requests carry an
+//! `Idempotency-Key`, reused only when the same request is sent again after no answer came.
 
-use std::fmt;
+use std::{cell::RefCell, fmt};
 
 use leptos::prelude::on_cleanup;
 use send_wrapper::SendWrapper;
 use serde::{de::DeserializeOwned, Deserialize};
 use social_api::{
-    Agent, Conversation, ConversationId, ConversationSummary, ListView, Problem, Role, SessionToken,
+    actions::{DmInviteSent, SendMessage},
+    Agent, Conversation, ConversationId, ConversationSummary, ListView, Message, MessageId,
+    Problem, Role, SessionToken,
 };
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -27,6 +30,9 @@ pub enum ApiError {
     Unauthorized,
     /// 404: not there, or not in this account.
     NotFound,
+    /// The server refused in words meant for the agent: a rule (422 `urn:social-widget:rule:*`)
+    /// or the platform's refusal (502 `urn:social-widget:platform-error`).
+    Refused(String),
     /// Any other error answer, with the server's problem detail where it gave one.
     Server {
         status: u16,
@@ -62,6 +68,7 @@ impl fmt::Display for ApiError {
                     None => f.write_str("."),
                 }
             }
+            ApiError::Refused(reason) => f.write_str(reason),
             ApiError::Unreadable => f.write_str("The server's answer could not be read."),
             ApiError::Aborted => f.write_str("The request was cancelled."),
         }
@@ -116,6 +123,95 @@ pub async fn me(token: &str) -> Result<Me, ApiError> {
     call("GET", "/me", Some(token), None).await
 }
 
+/// `POST /api/conversations/{id}/messages`: 201 with the message as stored, `Failed` with
+/// the platform's reason when the platform refused it.
+pub async fn send_message(
+    token: &str,
+    conversation: ConversationId,
+    message: &SendMessage,
+) -> Result<Message, ApiError> {
+    // serde_json, measured: the same brotli'd size as writing the JSON by hand (the
+    // strings' escaping and the integer formatting are needed either way).
+    let body = serde_json::to_string(message).map_err(|_| ApiError::Unreadable)?;
+    let path = format!("/conversations/{conversation}/messages");
+    call("POST", &path, Some(token), Some(&body)).await
+}
+
+/// `POST /api/messages/{id}/retry`: sends a failed message again.
+pub async fn retry(token: &str, message: MessageId) -> Result<Message, ApiError> {
+    let path = format!("/messages/{message}/retry");
+    call("POST", &path, Some(token), None).await
+}
+
+/// `POST` (like) or `DELETE` (unlike) `/api/messages/{id}/like`, as the brand.
+pub async fn like(token: &str, message: MessageId, liked: bool) -> Result<Message, ApiError> {
+    let method = if liked { "POST" } else { "DELETE" };
+    call(
+        method,
+        &format!("/messages/{message}/like"),
+        Some(token),
+        None,
+    )
+    .await
+}
+
+/// `POST /api/conversations/{id}/dm-invite`: "Link to DM".
+pub async fn dm_invite(
+    token: &str,
+    conversation: ConversationId,
+) -> Result<DmInviteSent, ApiError> {
+    let path = format!("/conversations/{conversation}/dm-invite");
+    call("POST", &path, Some(token), Some("{}")).await
+}
+
+thread_local! {
+    /// Per path, the last action request that got no answer (a network failure) and its
+    /// `Idempotency-Key`: sending the same request again is the same attempt, and reuses
+    /// the key, so the server does it once even if the first one did arrive.
+    static UNANSWERED: RefCell<Vec<(String, String, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The `Idempotency-Key` of an action request: the unanswered one's for a repetition,
+/// otherwise a fresh random one.
+fn idempotency_key(path: &str, request: &str) -> String {
+    UNANSWERED
+        .with_borrow(|all| {
+            all.iter()
+                .find(|(p, r, _)| p == path && r == request)
+                .map(|(_, _, key)| key.clone())
+        })
+        .unwrap_or_else(random_key)
+}
+
+/// Remembers (no answer came) or forgets (an answer came) the key of the last attempt.
+fn remember_attempt(path: &str, request: String, key: String, unanswered: bool) {
+    UNANSWERED.with_borrow_mut(|all| {
+        all.retain(|(p, _, _)| p != path);
+        if unanswered {
+            all.push((path.to_owned(), request, key));
+        }
+    });
+}
+
+/// 128 random bits from `crypto.getRandomValues`, as 32 hex digits.
+fn random_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+        .map(char::from)
+        .collect()
+}
+
 /// One request, decoded as `T`. Only the decoding is generic, so the fetch code is in the
 /// wasm once rather than once per answer type.
 async fn call<T: DeserializeOwned>(
@@ -148,22 +244,35 @@ async fn fetch_json(
         let _ = headers.set("Content-Type", "application/json");
         init.set_body(&JsValue::from_str(body));
     }
+    // An action (anything but a read) carries an idempotency key and is never aborted: it
+    // may already be done on the server, and its answer belongs in the model.
+    let action = method != "GET";
+    let request = format!("{method}\n{}", body.unwrap_or_default());
+    let key = action.then(|| idempotency_key(path, &request));
+    if let Some(key) = &key {
+        let _ = headers.set("Idempotency-Key", key);
+    }
     init.set_headers(&headers);
 
-    let controller = AbortController::new().ok();
+    let controller = (!action).then(AbortController::new).and_then(Result::ok);
     let signal = controller.as_ref().map(AbortController::signal);
     init.set_signal(signal.as_ref());
-    let controller = SendWrapper::new(controller);
-    on_cleanup(move || {
-        if let Some(controller) = controller.take() {
-            controller.abort();
-        }
-    });
+    if controller.is_some() {
+        let controller = SendWrapper::new(controller);
+        on_cleanup(move || {
+            if let Some(controller) = controller.take() {
+                controller.abort();
+            }
+        });
+    }
     let aborted = || signal.as_ref().is_some_and(|s| s.aborted());
 
     let url = format!("{BASE}{path}");
-    let response: Response = match JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await
-    {
+    let sent = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await;
+    if let Some(key) = key {
+        remember_attempt(path, request, key, sent.is_err());
+    }
+    let response: Response = match sent {
         Ok(response) => response.unchecked_into(),
         Err(_) if aborted() => return Err(ApiError::Aborted),
         Err(_) => return Err(ApiError::Network),
@@ -185,6 +294,13 @@ async fn fetch_json(
                 .ok()
                 .and_then(|v| decode::from_value::<Problem>(v).ok());
             Err(match problem {
+                // Our own problem types speak to the agent: a rule's title is its reason.
+                Some(p) if p.kind.starts_with("urn:social-widget:") => {
+                    ApiError::Refused(match p.detail {
+                        Some(detail) if detail != p.title => format!("{} {detail}", p.title),
+                        _ => p.title,
+                    })
+                }
                 Some(p) => ApiError::Server {
                     status,
                     title: p.title,

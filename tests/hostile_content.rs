@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use leptos::{mount::mount_to, prelude::*};
 use social_api::*;
-use social_widget::components::widget::Widget;
+use social_widget::{components::widget::Widget, state::OpenConversation};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -65,7 +65,7 @@ async fn markup_in_user_content_is_shown_as_literal_text() {
     let el = container();
     let _view = mount_to(
         el.clone(),
-        || view! { <Widget conversation=hostile_conversation()/> },
+        || view! { <Widget state=OpenConversation::read_only(hostile_conversation())/> },
     );
     settle().await;
 
@@ -105,7 +105,7 @@ async fn unsafe_urls_never_become_links() {
     let el = container();
     let _view = mount_to(
         el.clone(),
-        || view! { <Widget conversation=hostile_conversation()/> },
+        || view! { <Widget state=OpenConversation::read_only(hostile_conversation())/> },
     );
     settle().await;
 

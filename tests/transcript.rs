@@ -5,7 +5,10 @@ mod common;
 
 use common::*;
 use leptos::{mount::mount_to, prelude::*};
-use social_widget::components::{message_item::excerpt, transcript::Transcript};
+use social_widget::{
+    components::{message_item::excerpt, transcript::Transcript},
+    state::OpenConversation,
+};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -23,7 +26,7 @@ async fn each_message_shows_its_space_marker_and_author() {
     let el = container();
     let _view = mount_to(
         el.clone(),
-        || view! { <Transcript conversation=facebook_thread()/> },
+        || view! { <Transcript state=OpenConversation::read_only(facebook_thread())/> },
     );
     settle().await;
 
@@ -55,7 +58,7 @@ async fn a_reply_quotes_what_it_answers() {
     let el = container();
     let _view = mount_to(
         el.clone(),
-        || view! { <Transcript conversation=facebook_thread()/> },
+        || view! { <Transcript state=OpenConversation::read_only(facebook_thread())/> },
     );
     settle().await;
 
@@ -76,7 +79,7 @@ async fn liked_and_undelivered_messages_say_so() {
     let el = container();
     let _view = mount_to(
         el.clone(),
-        || view! { <Transcript conversation=facebook_thread()/> },
+        || view! { <Transcript state=OpenConversation::read_only(facebook_thread())/> },
     );
     settle().await;
     let items = items(&el);
@@ -84,7 +87,10 @@ async fn liked_and_undelivered_messages_say_so() {
     assert!(!text(&items[0]).contains("Liked by"));
 
     let el = container();
-    let _view2 = mount_to(el.clone(), || view! { <Transcript conversation=x_dm()/> });
+    let _view2 = mount_to(
+        el.clone(),
+        || view! { <Transcript state=OpenConversation::read_only(x_dm())/> },
+    );
     settle().await;
     let items = all(&el, ".transcript__list > li");
     assert_eq!(

@@ -43,7 +43,9 @@ fn loaded(model: ConversationModel, id: ConversationId) -> impl IntoView {
             None | Some(Err(ApiError::Aborted)) => {
                 EitherOf3::A(view! { <Loading label="Loading the conversation…"/> })
             }
-            Some(Ok(conversation)) => EitherOf3::B(view! { <Widget conversation/> }),
+            Some(Ok(conversation)) => {
+                EitherOf3::B(view! { <Widget state=model.open(conversation)/> })
+            }
             Some(Err(error)) => EitherOf3::C(view! {
                 <ErrorState what="Could not load the conversation." error on_retry/>
             }),

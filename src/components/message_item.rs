@@ -1,10 +1,14 @@
-//! One message of the transcript: where it is visible, who wrote it, when, and whether the
-//! brand liked it or it is still on its way.
+//! One message of the transcript: where it is visible, who wrote it, when, whether the
+//! brand liked it or it is still on its way, and the agent's actions on it.
 
 use leptos::prelude::*;
-use social_api::{Author, Delivery, Message, Space};
+use social_api::{Author, Delivery, Message, MessageId, Space};
 
-use crate::time;
+use super::{like_button::LikeButton, reply_button::ReplyButton, retry_button::RetryButton};
+use crate::{state::OpenConversation, time};
+
+/// How much of an answered message a reply quotes.
+pub const QUOTE_CHARS: usize = 80;
 
 /// The marker an agent reads for a space: text, not only colour.
 pub fn marker(space: Space) -> &'static str {
@@ -38,60 +42,91 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// What a reply answers: its author's name and the start of its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Quote {
-    pub author: String,
-    pub text: String,
+/// "Replying to Jane: <start of her message>", or the author alone for a message not shown.
+pub fn quote_of(state: &OpenConversation, answered: MessageId) -> String {
+    state.conversation.with_untracked(|c| {
+        let consumer = c.consumer.profile.display_name();
+        match c.message(answered) {
+            Some(m) => format!(
+                "Replying to {}: {}",
+                author_name(&m.author, consumer),
+                excerpt(&m.text, QUOTE_CHARS)
+            ),
+            None => "Replying to an earlier message".to_owned(),
+        }
+    })
 }
 
-/// One message.
+/// One message of the open conversation.
 #[component]
 pub fn MessageItem(
-    /// The message.
-    message: Message,
-    /// The consumer's display name, for the consumer's messages.
-    consumer_name: String,
-    /// The brand page or account name, for "Liked by".
-    brand_name: String,
-    /// What this message answers, when it is a reply.
-    quote: Option<Quote>,
+    /// The open conversation.
+    state: OpenConversation,
+    /// Which of its messages.
+    id: MessageId,
 ) -> impl IntoView {
+    let message = Memo::new(move |_| state.conversation.with(|c| c.message(id).cloned()));
     let Message {
         author,
         space,
         text,
         sent_at,
-        liked_by_brand,
-        delivery,
+        reply_to,
         ..
-    } = message;
-    let space_class = space.as_str();
-    let quote = quote.map(|q| {
-        let text = match q.text.is_empty() {
-            true => format!("Replying to {}", q.author),
-            false => format!("Replying to {}: {}", q.author, q.text),
-        };
-        view! { <blockquote class="msg__quote">{text}</blockquote> }
+    } = message.get_untracked()?;
+    let (consumer_name, brand_name) = state.conversation.with_untracked(|c| {
+        (
+            c.consumer.profile.display_name().to_owned(),
+            c.brand.name.clone(),
+        )
     });
-    let delivery = match delivery {
-        Delivery::Sent => None,
-        Delivery::Pending => Some((
-            "msg__delivery msg__delivery--pending",
-            "Sending…".to_owned(),
-        )),
-        Delivery::Failed { reason } => Some((
-            "msg__delivery msg__delivery--failed",
-            format!("Not delivered: {reason}"),
-        )),
-    }
-    .map(|(class, text)| view! { <p class=class>{text}</p> });
-    let who = if author.is_consumer() {
-        "consumer"
-    } else {
-        "brand"
+    let space_class = space.as_str();
+    let quote = reply_to
+        .map(|answered| view! { <blockquote class="msg__quote">{quote_of(&state, answered)}</blockquote> });
+    let liked = move || {
+        message
+            .with(|m| m.as_ref().is_some_and(|m| m.liked_by_brand))
+            .then(|| view! { <p class="msg__liked">{format!("Liked by {brand_name}")}</p> })
     };
-    view! {
+    let delivery = move || {
+        let (class, text) = match message.with(|m| m.as_ref().map(|m| m.delivery.clone()))? {
+            Delivery::Sent => return None,
+            Delivery::Pending => (
+                "msg__delivery msg__delivery--pending",
+                "Sending…".to_owned(),
+            ),
+            Delivery::Failed { reason } => (
+                "msg__delivery msg__delivery--failed",
+                format!("Not delivered: {reason}"),
+            ),
+        };
+        Some(view! { <p class=class>{text}</p> })
+    };
+    let failed = Memo::new(move |_| {
+        message.with(|m| {
+            m.as_ref()
+                .is_some_and(|m| matches!(m.delivery, Delivery::Failed { .. }))
+        })
+    });
+    let notice = move || {
+        state
+            .notices
+            .with(|all| all.iter().find(|(of, _)| *of == id).map(|(_, n)| n.clone()))
+            .map(|n| view! { <p class="msg__notice" role="alert">{n}</p> })
+    };
+    let consumer = author.is_consumer();
+    let who = if consumer { "consumer" } else { "brand" };
+    let actions = state.can_act().then(|| {
+        view! {
+            <div class="msg__actions">
+                {consumer.then(|| view! { <LikeButton state id/> <ReplyButton state id/> })}
+                <Show when=move || !consumer && failed.get()>
+                    <RetryButton state id/>
+                </Show>
+            </div>
+        }
+    });
+    Some(view! {
         <li class=format!("msg msg--{space_class} msg--{who}")>
             <p class="meta">
                 <span class=format!("marker marker--{space_class}")>{marker(space)}</span>
@@ -100,8 +135,10 @@ pub fn MessageItem(
             </p>
             {quote}
             <p class="msg__text">{text}</p>
-            {liked_by_brand.then(|| view! { <p class="msg__liked">{format!("Liked by {brand_name}")}</p> })}
+            {liked}
             {delivery}
+            {actions}
+            {notice}
         </li>
-    }
+    })
 }

@@ -1,12 +1,22 @@
 //! The widget's components, one per file, each named for what the agent sees.
 
+pub mod action_bar;
 pub mod channel_indicator;
+pub mod composer;
 pub mod conversation_list;
 pub mod conversation_panel;
+pub mod like_button;
+pub mod link_to_dm;
+pub mod mention_button;
 pub mod message_item;
+pub mod note_toggle;
 pub mod post_context;
 pub mod profile_card;
+pub mod reply_button;
+pub mod reply_chip;
+pub mod retry_button;
 pub mod source_icon;
+pub mod space_toggle;
 pub mod status;
 pub mod transcript;
 pub mod widget;

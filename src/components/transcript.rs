@@ -1,54 +1,39 @@
-//! The conversation's messages, oldest first, replies quoting what they answer.
+//! The conversation's messages, oldest first, replies quoting what they answer. Rows are
+//! keyed by message id, so a like or a new delivery state updates a row in place (the
+//! focus stays on the button the agent pressed) and a sent message is appended.
 
 use leptos::prelude::*;
-use social_api::Conversation;
+use social_api::MessageId;
 
-use super::message_item::{author_name, excerpt, MessageItem, Quote};
-
-/// How much of an answered message a reply quotes.
-const QUOTE_CHARS: usize = 80;
+use super::message_item::MessageItem;
+use crate::state::OpenConversation;
 
 /// Every message of one conversation.
 #[component]
 pub fn Transcript(
-    /// The conversation whose messages to show.
-    conversation: Conversation,
+    /// The open conversation.
+    state: OpenConversation,
 ) -> impl IntoView {
-    let consumer_name = conversation.consumer.profile.display_name().to_owned();
-    let brand_name = conversation.brand.name.clone();
-    let items = conversation
-        .messages
-        .iter()
-        .map(|message| {
-            let quote = message.reply_to.map(|id| match conversation.message(id) {
-                Some(answered) => Quote {
-                    author: author_name(&answered.author, &consumer_name),
-                    text: excerpt(&answered.text, QUOTE_CHARS),
-                },
-                None => Quote {
-                    author: "an earlier message".into(),
-                    text: String::new(),
-                },
-            });
-            view! {
-                <MessageItem
-                    message=message.clone()
-                    consumer_name=consumer_name.clone()
-                    brand_name=brand_name.clone()
-                    quote
-                />
-            }
-        })
-        .collect_view();
-    let empty = conversation
-        .messages
-        .is_empty()
-        .then(|| view! { <p class="empty">"No messages yet."</p> });
+    let ids = move || {
+        state
+            .conversation
+            .with(|c| c.messages.iter().map(|m| m.id).collect::<Vec<MessageId>>())
+    };
+    let empty = move || {
+        state
+            .conversation
+            .with(|c| c.messages.is_empty())
+            .then(|| view! { <p class="empty">"No messages yet."</p> })
+    };
     view! {
         <section class="transcript" aria-labelledby="transcript-heading">
             <h2 id="transcript-heading">"Messages"</h2>
             {empty}
-            <ol class="transcript__list">{items}</ol>
+            <ol class="transcript__list">
+                <For each=ids key=|id| *id let:id>
+                    <MessageItem state id/>
+                </For>
+            </ol>
         </section>
     }
 }

@@ -1,19 +1,21 @@
-//! The conversation view: channel, consumer, original post and transcript of one conversation.
+//! The conversation view: channel, consumer, original post, transcript and composer of one
+//! conversation.
 
 use leptos::prelude::*;
-use social_api::Conversation;
 
 use super::{
-    channel_indicator::ChannelIndicator, post_context::OriginalPost, profile_card::ProfileCard,
-    transcript::Transcript,
+    channel_indicator::ChannelIndicator, composer::Composer, post_context::OriginalPost,
+    profile_card::ProfileCard, transcript::Transcript,
 };
+use crate::state::OpenConversation;
 
-/// Everything the agent sees about one conversation.
+/// Everything the agent sees about one conversation, and the composer when someone acts.
 #[component]
 pub fn Widget(
-    /// The conversation to show.
-    conversation: Conversation,
+    /// The open conversation's model.
+    state: OpenConversation,
 ) -> impl IntoView {
+    let conversation = state.conversation.get_untracked();
     let source = conversation.source;
     let label = format!(
         "Conversation with {} on {}",
@@ -21,14 +23,15 @@ pub fn Widget(
         source.label()
     );
     let space = conversation.current_space();
-    let post = conversation.post.clone();
-    let consumer = conversation.consumer.clone();
+    let post = conversation.post;
+    let consumer = conversation.consumer;
     view! {
         <article class="conversation" aria-label=label>
             <ChannelIndicator source space on_post=post.is_some()/>
             <ProfileCard consumer source/>
             {post.map(|post| view! { <OriginalPost post source/> })}
-            <Transcript conversation/>
+            <Transcript state/>
+            {state.can_act().then(|| view! { <Composer state/> })}
         </article>
     }
 }

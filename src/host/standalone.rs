@@ -11,7 +11,7 @@ use crate::{
         conversation_panel::ConversationPanel,
         status::{ErrorState, Loading},
     },
-    state::ConversationModel,
+    state::{Actor, ConversationModel},
 };
 
 /// The dev page: account and role pickers, then a session for them.
@@ -123,10 +123,16 @@ fn Workspace(session: Session) -> impl IntoView {
             picked.or_else(|| rows.first().map(|row| row.id))
         })
     });
+    // The agent from `/api/me`: the rules need its kind to say what each control may do.
+    let actor = Actor {
+        agent: me.agent.clone(),
+        token: token.get_value(),
+    };
     let model = ConversationModel::new(open, move |id| {
         let token = token.get_value();
         async move { client::conversation(&token, id).await }
-    });
+    })
+    .acting_as(Signal::stored(Some(actor)));
     let signed_in = format!(
         "Signed in as {} ({}, account {})",
         me.agent.name,

@@ -202,6 +202,7 @@ pub fn by_role(el: &Element, role: &str) -> Vec<Element> {
         "img" => "img",
         "listitem" => "li",
         "article" => "article",
+        "form" => "form[aria-label]",
         _ => "",
     };
     let selector = if implicit.is_empty() {
@@ -212,10 +213,16 @@ pub fn by_role(el: &Element, role: &str) -> Vec<Element> {
     all(el, &selector)
 }
 
-/// The one element of a role whose text is `name` (trimmed), panicking with what exists.
+/// An element's accessible name as these tests need it: `aria-label`, else its text.
+pub fn name_of(el: &Element) -> String {
+    el.get_attribute("aria-label")
+        .unwrap_or_else(|| text(el).trim().to_owned())
+}
+
+/// The one element of a role named `name` (trimmed), panicking with what exists.
 pub fn by_role_named(el: &Element, role: &str, name: &str) -> Element {
     let found = by_role(el, role);
-    let names: Vec<String> = found.iter().map(|e| text(e).trim().to_owned()).collect();
+    let names: Vec<String> = found.iter().map(name_of).collect();
     let at = names.iter().position(|n| n == name);
     match at {
         Some(i) => found[i].clone(),
@@ -225,4 +232,290 @@ pub fn by_role_named(el: &Element, role: &str, name: &str) -> Element {
 
 pub fn click(el: &Element) {
     el.unchecked_ref::<HtmlElement>().click();
+}
+
+/// Whether an element of `role` named `name` is there.
+pub fn has_role_named(el: &Element, role: &str, name: &str) -> bool {
+    by_role(el, role).iter().any(|e| name_of(e) == name)
+}
+
+/// The form control whose `<label>` reads `name` (textbox, radio, checkbox).
+pub fn labelled(el: &Element, name: &str) -> Element {
+    let labels = all(el, "label");
+    let names: Vec<String> = labels.iter().map(|l| text(l).trim().to_owned()).collect();
+    let label = names
+        .iter()
+        .position(|n| n == name)
+        .map(|i| labels[i].clone())
+        .unwrap_or_else(|| panic!("no control labelled {name:?}; labels: {names:?}"));
+    // Looked up inside `el`, not by document id, so a mount a failed test left behind
+    // cannot answer for this one.
+    let control = match label.get_attribute("for") {
+        Some(id) => one(el, &format!("[id=\"{id}\"]")),
+        None => one(&label, "input,textarea,select"),
+    };
+    control.unwrap_or_else(|| panic!("the label {name:?} names no control"))
+}
+
+/// Whether a control labelled `name` is there.
+pub fn has_labelled(el: &Element, name: &str) -> bool {
+    all(el, "label").iter().any(|l| text(l).trim() == name)
+}
+
+/// The text of the elements an element's `aria-describedby` names.
+pub fn description(el: &Element) -> String {
+    let ids = el.get_attribute("aria-describedby").unwrap_or_default();
+    // Looked up in the test's own container (the ancestor just under `<body>`), so a mount
+    // a failed test left behind cannot answer for this one.
+    let mut root = el.clone();
+    while let Some(parent) = root.parent_element() {
+        if parent.tag_name() == "BODY" {
+            break;
+        }
+        root = parent;
+    }
+    ids.split_whitespace()
+        .filter_map(|id| one(&root, &format!("[id=\"{id}\"]")))
+        .map(|d| text(&d))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn attr(el: &Element, name: &str) -> Option<String> {
+    el.get_attribute(name)
+}
+
+pub fn is_checked(el: &Element) -> bool {
+    el.unchecked_ref::<web_sys::HtmlInputElement>().checked()
+}
+
+/// The message box: the textbox labelled "Message".
+pub fn message_box(el: &Element) -> web_sys::HtmlTextAreaElement {
+    labelled(el, "Message").unchecked_into()
+}
+
+/// Types as the agent does: the new value, then an `input` event.
+pub fn type_text(textarea: &web_sys::HtmlTextAreaElement, value: &str) {
+    textarea.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    textarea.dispatch_event(&event).unwrap();
+}
+
+/// A key pressed in `el`; returns whether the page prevented the key's default action.
+pub fn press_key(el: &Element, key: &str, shift: bool) -> bool {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+    event.default_prevented()
+}
+
+/// Waits in the browser's event loop.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Lets a faked network answer arrive and Leptos apply it.
+pub async fn idle() {
+    settle().await;
+    sleep(20).await;
+    settle().await;
+}
+
+// ---- Acting agent and the network -----------------------------------------------------
+
+pub fn human() -> Agent {
+    Agent {
+        id: AgentId(7),
+        name: "Dana".into(),
+        kind: AgentKind::Human,
+    }
+}
+
+pub const TOKEN: &str = "test-token";
+
+/// An X conversation on a tweet, the consumer public only.
+pub fn x_public() -> Conversation {
+    let mut tweet = message(
+        21,
+        Author::Consumer,
+        Space::Public,
+        "@acme my order is late",
+    );
+    tweet.platform_id = Some("tweet-21".into());
+    let mut post = post("Spring sale!");
+    post.permalink = "https://x.com/acme/status/1".into();
+    conversation(
+        3,
+        Source::X,
+        available("Kai Rivers", Some("kai_r")),
+        Some(post),
+        vec![tweet],
+    )
+}
+
+/// The conversation panel with `conversations` to open by `id`, acting as [`human`].
+pub fn mount_panel(
+    el: &HtmlElement,
+    id: Signal<Option<ConversationId>>,
+    conversations: Vec<Conversation>,
+) -> impl Sized {
+    use social_widget::{
+        components::conversation_panel::ConversationPanel,
+        state::{Actor, ConversationModel},
+    };
+    leptos::mount::mount_to(el.clone(), move || {
+        let conversations = conversations.clone();
+        let actor = Actor {
+            agent: human(),
+            token: TOKEN.into(),
+        };
+        let model = ConversationModel::new(id, move |id| {
+            let found = conversations.iter().find(|c| c.id == id).cloned();
+            async move { found.ok_or(social_widget::client::ApiError::NotFound) }
+        })
+        .acting_as(Signal::stored(Some(actor)));
+        view! { <ConversationPanel model idle="Nothing open"/> }
+    })
+}
+
+/// One conversation open in the panel, acting as [`human`].
+pub async fn open_conversation(conversation: Conversation) -> (HtmlElement, impl Sized) {
+    let el = container();
+    let id = conversation.id;
+    let view = mount_panel(&el, Signal::stored(Some(id)), vec![conversation]);
+    settle().await;
+    (el, view)
+}
+
+/// A request the widget made, as the fake network saw it.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub method: String,
+    pub url: String,
+    pub key: Option<String>,
+    pub authorization: Option<String>,
+    pub body: Option<String>,
+}
+
+/// Replaces `window.fetch` with a fake that records requests and answers from a queue.
+pub struct FakeNetwork;
+
+impl FakeNetwork {
+    pub fn install() -> Self {
+        js_sys::eval(
+            r#"
+            window.__requests = [];
+            window.__replies = [];
+            window.__held = [];
+            window.fetch = function (url, init) {
+                init = init || {};
+                const headers = new Headers(init.headers || {});
+                window.__requests.push({
+                    method: init.method || 'GET', url: String(url),
+                    key: headers.get('Idempotency-Key'), authorization: headers.get('Authorization'),
+                    body: init.body === undefined ? null : String(init.body),
+                });
+                const reply = window.__replies.shift() || { network: true };
+                const answer = () => reply.network
+                    ? Promise.reject(new TypeError('Failed to fetch'))
+                    : Promise.resolve(new Response(reply.body, {
+                        status: reply.status,
+                        headers: { 'Content-Type': reply.type },
+                    }));
+                if (!reply.hold) return answer();
+                return new Promise((resolve, reject) => {
+                    window.__held.push(() => answer().then(resolve, reject));
+                });
+            };
+            "#,
+        )
+        .unwrap();
+        FakeNetwork
+    }
+
+    fn queue(&self, reply: &str) {
+        js_sys::eval(&format!("window.__replies.push({reply})")).unwrap();
+    }
+
+    fn json(value: &str) -> String {
+        js_sys::JSON::stringify(&wasm_bindgen::JsValue::from_str(value))
+            .unwrap()
+            .as_string()
+            .unwrap()
+    }
+
+    /// The next request is answered `status` with `body` (JSON).
+    pub fn reply(&self, status: u16, body: &str) {
+        let body = Self::json(body);
+        self.queue(&format!(
+            "{{status: {status}, body: {body}, type: 'application/json'}}"
+        ));
+    }
+
+    /// The next request is answered only when [`FakeNetwork::release`] is called.
+    pub fn hold(&self, status: u16, body: &str) {
+        let body = Self::json(body);
+        self.queue(&format!(
+            "{{hold: true, status: {status}, body: {body}, type: 'application/json'}}"
+        ));
+    }
+
+    /// The next request is answered with a problem.
+    pub fn problem(&self, status: u16, kind: &str, title: &str, detail: &str) {
+        let problem =
+            serde_json::json!({"type": kind, "title": title, "status": status, "detail": detail});
+        let body = Self::json(&problem.to_string());
+        self.queue(&format!(
+            "{{status: {status}, body: {body}, type: 'application/problem+json'}}"
+        ));
+    }
+
+    /// The next request gets no answer at all.
+    pub fn fail(&self) {
+        self.queue("{network: true}");
+    }
+
+    /// Answers the held requests.
+    pub fn release(&self) {
+        js_sys::eval("window.__held.splice(0).forEach((go) => go())").unwrap();
+    }
+
+    pub fn requests(&self) -> Vec<Sent> {
+        let list = js_sys::eval("window.__requests").unwrap();
+        let list: js_sys::Array = list.unchecked_into();
+        list.iter()
+            .map(|r| {
+                let get = |k: &str| {
+                    js_sys::Reflect::get(&r, &k.into())
+                        .ok()
+                        .and_then(|v| v.as_string())
+                };
+                Sent {
+                    method: get("method").unwrap_or_default(),
+                    url: get("url").unwrap_or_default(),
+                    key: get("key"),
+                    authorization: get("authorization"),
+                    body: get("body"),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A message as the server answers it.
+pub fn json_of(message: &Message) -> String {
+    serde_json::to_string(message).unwrap()
 }

@@ -1,0 +1,58 @@
+//! "Link to DM": a public reply inviting the consumer to a private conversation.
+
+use leptos::{either::Either, prelude::*};
+use social_api::{actions::dm_invite, rules::LinkToDm, Timestamp};
+
+use crate::state::OpenConversation;
+
+/// Hidden for a private-only conversation; disabled with the reason where the rules say
+/// no; otherwise its description previews the invitation it sends.
+#[component]
+pub fn LinkToDmButton(
+    /// The open conversation.
+    state: OpenConversation,
+) -> impl IntoView {
+    let link = move || {
+        state.capabilities.with(|c| {
+            c.as_ref()
+                .map_or(LinkToDm::Hidden, |c| c.link_to_dm.clone())
+        })
+    };
+    let invite = state.invite_action();
+    let pending = invite.pending();
+    let hint_id = format!("link-to-dm-hint-{}", state.id);
+    let view = move || {
+        let (enabled, hint) = match link() {
+            LinkToDm::Hidden => return None,
+            LinkToDm::Shown(Ok(())) => {
+                let now = Timestamp(js_sys::Date::now() as i64);
+                let text = state.conversation.with(|c| dm_invite(c, now).public_text);
+                (true, format!("Sends publicly: “{text}”"))
+            }
+            LinkToDm::Shown(Err(denied)) => (false, denied.to_string()),
+        };
+        let hint_id = hint_id.clone();
+        Some(view! {
+            <button
+                type="button"
+                class="button button--small"
+                aria-describedby=hint_id.clone()
+                aria-disabled=move || (!enabled || pending.get()).then_some("true")
+                aria-busy=move || pending.get().then_some("true")
+                on:click=move |_| {
+                    if enabled && !pending.get_untracked() {
+                        invite.dispatch(());
+                    }
+                }
+            >
+                "Link to DM"
+            </button>
+            <span class="hint" id=hint_id>{hint}</span>
+        })
+    };
+    let error = move || match state.invite_error.get() {
+        Some(error) => Either::Left(view! { <p class="composer__error" role="alert">{error}</p> }),
+        None => Either::Right(()),
+    };
+    view! { {view} {error} }
+}

@@ -1,0 +1,38 @@
+//! The Public / Private choice, offered only once the consumer has written in both spaces.
+
+use leptos::prelude::*;
+use social_api::Space;
+
+use crate::state::OpenConversation;
+
+/// A radio group "Reply space"; it starts where the consumer last wrote and then holds the
+/// agent's choice for this conversation.
+#[component]
+pub fn SpaceToggle(
+    /// The open conversation.
+    state: OpenConversation,
+) -> impl IntoView {
+    let name = format!("reply-space-{}", state.id);
+    let option = move |space: Space| {
+        view! {
+            <label class="toggle__option">
+                <input
+                    type="radio"
+                    name=name.clone()
+                    value=space.as_str()
+                    prop:checked=move || state.toggle_space.get() == Some(space)
+                    on:change=move |_| state.choose_space(space)
+                />
+                {space.label()}
+            </label>
+        }
+    };
+    view! {
+        <Show when=move || state.toggle_space.with(Option::is_some)>
+            <div class="toggle" role="radiogroup" aria-label="Reply space">
+                {option(Space::Public)}
+                {option(Space::Private)}
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,92 @@
+//! What the agent is writing in each conversation: text, reply target, chosen space and the
+//! last send's failure. Kept in one map above the conversation view, so a draft survives a
+//! switch to another conversation and a reload of this one.
+
+use leptos::prelude::*;
+use social_api::{ConversationId, MessageId, Space};
+
+/// One conversation's draft.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Draft {
+    pub text: String,
+    /// The consumer message the reply answers.
+    pub reply_to: Option<MessageId>,
+    /// Public or Private as the agent chose it; `None` follows the conversation's default.
+    pub space: Option<Space>,
+    /// Written as an internal note, whatever `space` says.
+    pub internal: bool,
+    /// Why the last send failed, in words; cleared by the next attempt.
+    pub error: Option<String>,
+}
+
+impl Draft {
+    /// The space the agent asked for, as `rules::capabilities` takes it.
+    pub fn chosen(&self) -> Option<Space> {
+        if self.internal {
+            Some(Space::Internal)
+        } else {
+            self.space
+        }
+    }
+}
+
+/// Every conversation's draft. A list, not a map: an agent has a handful open, and a
+/// hash map would add its code to the wasm.
+#[derive(Clone, Copy)]
+pub struct Drafts(RwSignal<Vec<(ConversationId, Draft)>>);
+
+impl Default for Drafts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drafts {
+    pub fn new() -> Self {
+        Self(RwSignal::new(Vec::new()))
+    }
+
+    /// The draft of `id` (empty when there is none), tracked.
+    pub fn get(&self, id: ConversationId) -> Draft {
+        self.0.with(|all| {
+            all.iter()
+                .find(|(of, _)| *of == id)
+                .map(|(_, draft)| draft.clone())
+                .unwrap_or_default()
+        })
+    }
+
+    /// Changes the draft of `id`; an empty draft is dropped from the list.
+    pub fn update(&self, id: ConversationId, change: impl FnOnce(&mut Draft)) {
+        self.0.update(|all| {
+            let at = match all.iter().position(|(of, _)| *of == id) {
+                Some(at) => at,
+                None => {
+                    all.push((id, Draft::default()));
+                    all.len() - 1
+                }
+            };
+            change(&mut all[at].1);
+            if all[at].1 == Draft::default() {
+                all.swap_remove(at);
+            }
+        });
+    }
+}
+
+/// The char index of a caret given in UTF-16 code units (`selectionStart`).
+pub fn caret_to_chars(text: &str, utf16: u32) -> usize {
+    let mut units = 0;
+    for (i, c) in text.chars().enumerate() {
+        if units >= utf16 as usize {
+            return i;
+        }
+        units += c.len_utf16();
+    }
+    text.chars().count()
+}
+
+/// The UTF-16 offset (`setSelectionRange`) of a caret given as a char index.
+pub fn caret_to_utf16(text: &str, chars: usize) -> u32 {
+    text.chars().take(chars).map(char::len_utf16).sum::<usize>() as u32
+}
