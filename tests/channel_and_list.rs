@@ -76,6 +76,27 @@ async fn channel_indicator_names_network_and_space() {
     }
 }
 
+#[wasm_bindgen_test]
+async fn channel_indicator_follows_the_space_the_consumer_writes_in_now() {
+    let space = RwSignal::new(Some(Space::Public));
+    let el = container();
+    let _view = mount_to(el.clone(), move || {
+        view! { <ChannelIndicator source=Source::Facebook space on_post=true/> }
+    });
+    settle().await;
+    assert_eq!(
+        one(&el, ".space").map(|s| text(&s)).as_deref(),
+        Some("Public · Comment")
+    );
+
+    space.set(Some(Space::Private));
+    settle().await;
+    assert_eq!(
+        one(&el, ".space").map(|s| text(&s)).as_deref(),
+        Some("Private · Messenger")
+    );
+}
+
 fn summary(id: i64, source: Source, space: Space, name: &str, unread: u32) -> ConversationSummary {
     ConversationSummary {
         id: ConversationId(id),

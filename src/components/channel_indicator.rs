@@ -23,15 +23,19 @@ pub fn place(source: Source, space: Space, on_post: bool) -> &'static str {
 pub fn ChannelIndicator(
     /// The network.
     source: Source,
-    /// Where the consumer last wrote; `None` before they wrote at all.
-    space: Option<Space>,
+    /// Where the consumer last wrote; `None` before they wrote at all. Live: a consumer
+    /// message arriving in the other space moves the indicator.
+    #[prop(into)]
+    space: Signal<Option<Space>>,
     /// Whether the conversation hangs on a post or tweet.
     on_post: bool,
 ) -> impl IntoView {
-    let space = space.map(|space| {
-        let text = format!("{} · {}", space.label(), place(source, space, on_post));
-        view! { <span class=format!("space space--{}", space.as_str())>{text}</span> }
-    });
+    let space = move || {
+        space.get().map(|space| {
+            let text = format!("{} · {}", space.label(), place(source, space, on_post));
+            view! { <span class=format!("space space--{}", space.as_str())>{text}</span> }
+        })
+    };
     view! {
         <p class="channel">
             <span class="channel__source">

@@ -22,7 +22,8 @@ pub fn Widget(
         conversation.consumer.profile.display_name(),
         source.label()
     );
-    let space = conversation.current_space();
+    let conversation_now = state.conversation;
+    let space = Memo::new(move |_| conversation_now.with(|c| c.current_space()));
     let post = conversation.post;
     let consumer = conversation.consumer;
     view! {
