@@ -60,6 +60,8 @@ pub fn post(text: &str) -> PostContext {
         posted_at: Timestamp(1_699_990_000_000),
         attachment_url: Some("https://example.com/pic.jpg".into()),
         permalink: "https://facebook.com/acme/posts/1".into(),
+        liked_by_brand: false,
+        by_brand: true,
     }
 }
 

@@ -247,6 +247,14 @@ pub struct PostContext {
     pub attachment_url: Option<String>,
     /// Opens the post on the platform.
     pub permalink: String,
+    /// Liked by the brand's page or account.
+    #[serde(default)]
+    pub liked_by_brand: bool,
+    /// Written by the brand's page or account itself (a page post, the brand's own
+    /// tweet); false for a consumer's post (a visitor post, a tweet mentioning the brand).
+    /// The brand cannot like its own post.
+    #[serde(default)]
+    pub by_brand: bool,
 }
 
 /// Who wrote a message.

@@ -20,6 +20,10 @@ pub enum Denied {
     AlreadyLiked,
     #[error("The brand does not like this message.")]
     NotLiked,
+    #[error("This conversation has no post to like.")]
+    NoPost,
+    #[error("The brand's own post cannot be liked by the brand.")]
+    OwnPost,
     #[error("Bots and automatic messages may only write in the private space.")]
     BotInPublic,
     #[error("Mentions are only possible in a public reply.")]
@@ -63,6 +67,8 @@ impl Denied {
             Denied::LikeNotPublic => "like-not-public",
             Denied::AlreadyLiked => "already-liked",
             Denied::NotLiked => "not-liked",
+            Denied::NoPost => "no-post",
+            Denied::OwnPost => "own-post",
             Denied::BotInPublic => "bot-in-public",
             Denied::MentionNotPublic => "mention-not-public",
             Denied::NoHandle => "no-handle",
@@ -140,6 +146,29 @@ pub fn can_unlike(conversation: &Conversation, message: MessageId) -> Result<(),
         .message(message)
         .ok_or(Denied::UnknownMessage)?;
     if found.liked_by_brand {
+        Ok(())
+    } else {
+        Err(Denied::NotLiked)
+    }
+}
+
+/// Whether the brand may like the post or tweet the conversation hangs on: only a
+/// consumer's post (a visitor post, a tweet mentioning the brand), not yet liked.
+pub fn can_like_post(conversation: &Conversation) -> Result<(), Denied> {
+    let post = conversation.post.as_ref().ok_or(Denied::NoPost)?;
+    if post.by_brand {
+        return Err(Denied::OwnPost);
+    }
+    if post.liked_by_brand {
+        return Err(Denied::AlreadyLiked);
+    }
+    Ok(())
+}
+
+/// Whether the brand may take back its like of the conversation's post.
+pub fn can_unlike_post(conversation: &Conversation) -> Result<(), Denied> {
+    let post = conversation.post.as_ref().ok_or(Denied::NoPost)?;
+    if post.liked_by_brand {
         Ok(())
     } else {
         Err(Denied::NotLiked)

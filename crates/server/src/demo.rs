@@ -130,6 +130,8 @@ fn acme(now: Timestamp) -> SeedAccount {
         posted_at: t(60 * 26),
         attachment_url: Some("https://images.unsplash.com/photo-1504280390367-361c6d9f38f4?w=800".into()),
         permalink: format!("https://www.facebook.com/{FB_PAGE_ID}/posts/771234567890123"),
+        liked_by_brand: false,
+        by_brand: true,
     };
     let sale_post = PostContext {
         platform_id: format!("{FB_PAGE_ID}_771234567890456"),
@@ -138,6 +140,8 @@ fn acme(now: Timestamp) -> SeedAccount {
         posted_at: t(60 * 30),
         attachment_url: None,
         permalink: format!("https://www.facebook.com/{FB_PAGE_ID}/posts/771234567890456"),
+        liked_by_brand: false,
+        by_brand: true,
     };
 
     let maria = Profile::Available(PublicProfile {
@@ -276,6 +280,8 @@ fn acme(now: Timestamp) -> SeedAccount {
                 posted_at: t(60 * 8),
                 attachment_url: None,
                 permalink: "https://x.com/AcmeOutdoor/status/1790000000000000001".into(),
+                liked_by_brand: false,
+                by_brand: true,
             }),
             messages: vec![
                 msg(C, Public, "@AcmeOutdoor the PCT! Though my TrailLite zipper broke on day 2. Not great.", t(95))
@@ -321,7 +327,8 @@ fn acme(now: Timestamp) -> SeedAccount {
             post: None,
             messages: vec![msg(C, Private, "Hello? Is anyone there?", t(360)).platform("m_demo_noprofile_1")],
         },
-        // 8. Hostile content on X: markup that must stay text, bidi text, ZWJ emoji, 280 chars.
+        // 8. Hostile content on X, under the consumer's own tweet mentioning the brand:
+        // markup that must stay text, bidi text, ZWJ emoji, 280 chars.
         SeedConversation {
             channel: "x",
             consumer: consumer("6666666666666666", mallory),
@@ -333,6 +340,9 @@ fn acme(now: Timestamp) -> SeedAccount {
                 posted_at: t(70),
                 attachment_url: Some("javascript:alert(1)".into()),
                 permalink: "https://x.com/mallory_xss/status/1790000000000000400".into(),
+                liked_by_brand: false,
+                // The consumer's own tweet mentioning the brand: the brand may like it.
+                by_brand: false,
             }),
             messages: vec![
                 msg(C, Public, "<script>alert(1)</script>", t(60)).platform("1790000000000000401"),
@@ -420,6 +430,29 @@ mod tests {
     fn the_long_tweet_is_exactly_280_as_x_counts() {
         assert_eq!(social_api::length::x_weighted_length(TWEET_280), 280);
         assert!(TWEET_280.is_ascii());
+    }
+
+    #[test]
+    fn a_post_is_by_the_brand_iff_its_author_is_the_brand_channel() {
+        let mut consumers_posts = 0;
+        for account in accounts(Timestamp(10_000_000_000)) {
+            for conversation in &account.conversations {
+                let Some(post) = &conversation.post else {
+                    continue;
+                };
+                let channel = account
+                    .channels
+                    .iter()
+                    .find(|c| c.key == conversation.channel)
+                    .expect("a known channel");
+                assert_eq!(post.by_brand, post.author == channel.brand.name, "{post:?}");
+                consumers_posts += usize::from(!post.by_brand);
+            }
+        }
+        assert!(
+            consumers_posts >= 1,
+            "the demo has a post the brand can like"
+        );
     }
 
     #[test]

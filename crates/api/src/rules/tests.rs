@@ -57,6 +57,8 @@ fn conversation(source: Source, messages: Vec<Message>) -> Conversation {
             posted_at: Timestamp(0),
             attachment_url: None,
             permalink: "https://example.com/post".into(),
+            liked_by_brand: false,
+            by_brand: false,
         }),
         messages,
     }
@@ -97,6 +99,53 @@ fn only_public_consumer_messages_not_yet_liked_can_be_liked() {
     assert_eq!(can_like(&c, MessageId(99)), Err(Denied::UnknownMessage));
     assert_eq!(can_unlike(&c, MessageId(3)), Ok(()));
     assert_eq!(can_unlike(&c, MessageId(1)), Err(Denied::NotLiked));
+}
+
+/// A public conversation whose post was written by the brand or not, and liked or not.
+fn with_post(by_brand: bool, liked_by_brand: bool) -> Conversation {
+    let mut c = conversation(Source::X, vec![consumer(1, Space::Public)]);
+    let post = c.post.as_mut().expect("a public conversation has a post");
+    post.by_brand = by_brand;
+    post.liked_by_brand = liked_by_brand;
+    c
+}
+
+#[test]
+fn only_a_consumers_post_not_yet_liked_can_be_liked() {
+    let no_post = conversation(Source::Facebook, vec![consumer(1, Space::Private)]);
+    let cases = [
+        (&no_post, Err(Denied::NoPost), Err(Denied::NoPost)),
+        (&with_post(false, false), Ok(()), Err(Denied::NotLiked)),
+        (&with_post(false, true), Err(Denied::AlreadyLiked), Ok(())),
+        (
+            &with_post(true, false),
+            Err(Denied::OwnPost),
+            Err(Denied::NotLiked),
+        ),
+        // Not made by us, but should it ever be there, the like can be taken back.
+        (&with_post(true, true), Err(Denied::OwnPost), Ok(())),
+    ];
+    for (c, like, unlike) in cases {
+        assert_eq!(can_like_post(c), like, "{:?}", c.post);
+        assert_eq!(can_unlike_post(c), unlike, "{:?}", c.post);
+    }
+    assert_eq!(
+        Denied::OwnPost.to_string(),
+        "The brand's own post cannot be liked by the brand."
+    );
+    assert_eq!(
+        Denied::NoPost.to_string(),
+        "This conversation has no post to like."
+    );
+}
+
+#[test]
+fn a_post_without_the_like_fields_decodes_as_not_liked_and_not_by_the_brand() {
+    let json = r#"{"platform_id":"p","text":"t","author":"a","posted_at":0,
+        "attachment_url":null,"permalink":"https://example.com/p"}"#;
+    let post: PostContext = serde_json::from_str(json).expect("an older post decodes");
+    assert!(!post.liked_by_brand);
+    assert!(!post.by_brand);
 }
 
 #[test]
@@ -308,6 +357,8 @@ fn every_denial_reads_as_a_sentence_and_names_its_rule() {
         Denied::LikeNotPublic,
         Denied::AlreadyLiked,
         Denied::NotLiked,
+        Denied::NoPost,
+        Denied::OwnPost,
         Denied::BotInPublic,
         Denied::MentionNotPublic,
         Denied::NoHandle,
@@ -372,6 +423,26 @@ prop_compose! {
     }
 }
 
+prop_compose! {
+    /// Any conversation, with any post (or none): by the brand or not, liked or not.
+    fn arb_conversation_with_post()(
+        mut c in arb_conversation(),
+        post in proptest::option::of((any::<bool>(), any::<bool>())),
+    ) -> Conversation {
+        c.post = post.map(|(by_brand, liked_by_brand)| PostContext {
+            platform_id: "post".into(),
+            text: "A post".into(),
+            author: if by_brand { "Acme".into() } else { "Sam".into() },
+            posted_at: Timestamp(0),
+            attachment_url: None,
+            permalink: "https://example.com/post".into(),
+            liked_by_brand,
+            by_brand,
+        });
+        c
+    }
+}
+
 fn arb_agent() -> impl Strategy<Value = Agent> {
     prop_oneof![Just(human()), Just(agent(AgentKind::Bot))]
 }
@@ -409,6 +480,14 @@ proptest! {
             let allowed = can_like(&c, m.id).is_ok();
             prop_assert_eq!(allowed, m.author.is_consumer() && m.space == Space::Public && !m.liked_by_brand);
         }
+    }
+
+    #[test]
+    fn liking_the_post_is_allowed_iff_there_is_a_consumers_post_not_yet_liked(c in arb_conversation_with_post()) {
+        let allowed = can_like_post(&c).is_ok();
+        prop_assert_eq!(allowed, c.post.as_ref().is_some_and(|p| !p.by_brand && !p.liked_by_brand));
+        let unlike = can_unlike_post(&c).is_ok();
+        prop_assert_eq!(unlike, c.post.as_ref().is_some_and(|p| p.liked_by_brand));
     }
 
     #[test]

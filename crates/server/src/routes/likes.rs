@@ -1,9 +1,11 @@
 //! `POST` and `DELETE /api/messages/{id}/like`: the brand's Page or X account likes a
-//! consumer's public message, or takes the like back. Never as the agent's own account.
+//! consumer's public message, or takes the like back; `POST` and
+//! `DELETE /api/conversations/{id}/post/like`: the same for the consumer's post or tweet
+//! the conversation hangs on. Never as the agent's own account.
 
 use axum::extract::State;
 use axum::Json;
-use social_api::{rules, Message, MessageId};
+use social_api::{rules, ConversationId, Message, MessageId, PostContext};
 
 use crate::app::AppState;
 use crate::auth::AgentSession;
@@ -75,4 +77,63 @@ async fn set(
         .message(session, id)
         .await?
         .ok_or(ApiError::Internal("a liked message vanished".into()))
+}
+
+pub async fn like_post(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    ApiPath(id): ApiPath<ConversationId>,
+) -> Result<Json<PostContext>, ApiError> {
+    set_post(&state, &session, id, true).await.map(Json)
+}
+
+pub async fn unlike_post(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    ApiPath(id): ApiPath<ConversationId>,
+) -> Result<Json<PostContext>, ApiError> {
+    set_post(&state, &session, id, false).await.map(Json)
+}
+
+/// As [`set`], for the conversation's post: rule, then platform, then storage.
+async fn set_post(
+    state: &AppState,
+    session: &Session,
+    id: ConversationId,
+    liked: bool,
+) -> Result<PostContext, ApiError> {
+    const NO_CONVERSATION: ApiError = ApiError::NotFound("There is no such conversation.");
+    let conversation = state
+        .store
+        .conversation(session, id)
+        .await?
+        .ok_or(NO_CONVERSATION)?;
+    if liked {
+        rules::can_like_post(&conversation)?;
+    } else {
+        rules::can_unlike_post(&conversation)?;
+    }
+    // The rules refuse a conversation without a post.
+    let post = conversation.post.as_ref().ok_or(rules::Denied::NoPost)?;
+    let request = Like {
+        source: conversation.source,
+        brand_id: conversation.brand.platform_id.clone(),
+        target_id: post.platform_id.clone(),
+    };
+    let result = if liked {
+        state.platform.like(&request).await
+    } else {
+        state.platform.unlike(&request).await
+    };
+    if let Err(error) = result {
+        tracing::warn!(conversation = id.0, liked, reason = %error, "the platform did not take the post like");
+        return Err(error.into());
+    }
+    state.store.set_post_liked(session, id, liked).await?;
+    state
+        .store
+        .conversation(session, id)
+        .await?
+        .and_then(|c| c.post)
+        .ok_or(ApiError::Internal("a liked post vanished".into()))
 }

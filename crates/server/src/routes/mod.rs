@@ -30,6 +30,10 @@ pub fn api(state: &AppState) -> Router<AppState> {
             "/messages/{id}/like",
             post(likes::like).delete(likes::unlike),
         )
+        .route(
+            "/conversations/{id}/post/like",
+            post(likes::like_post).delete(likes::unlike_post),
+        )
         .route_layer(from_fn_with_state(state.clone(), idempotency::require_key));
     let mut api = Router::new()
         .route("/me", get(me::me))

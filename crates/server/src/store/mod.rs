@@ -250,6 +250,15 @@ pub trait Store: Send + Sync + 'static {
         liked: bool,
     ) -> Result<(), StoreError>;
 
+    /// Records that the brand likes (or no longer likes) the post of a conversation of the
+    /// session's account.
+    async fn set_post_liked(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        liked: bool,
+    ) -> Result<(), StoreError>;
+
     /// Claims an idempotency key of the session's agent for a request, atomically: of
     /// two racing requests exactly one gets [`KeyClaim::Claimed`].
     async fn claim_key(

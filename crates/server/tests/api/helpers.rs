@@ -312,6 +312,30 @@ impl TestApp {
             .expect("DELETE")
     }
 
+    /// `POST /api/conversations/{id}/post/like` with a fresh key.
+    pub async fn like_post(&self, token: &str, conversation: ConversationId) -> Response {
+        self.post_action(
+            token,
+            &format!("/api/conversations/{conversation}/post/like"),
+            Some(&new_key()),
+            None,
+        )
+        .await
+    }
+
+    /// `DELETE /api/conversations/{id}/post/like`.
+    pub async fn unlike_post(&self, token: &str, conversation: ConversationId) -> Response {
+        self.client
+            .delete(format!(
+                "{}/api/conversations/{conversation}/post/like",
+                self.base
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("DELETE")
+    }
+
     /// `POST /api/conversations/{id}/dm-invite` with a fresh key and no body.
     pub async fn dm_invite(&self, token: &str, conversation: ConversationId) -> Response {
         self.post_action(

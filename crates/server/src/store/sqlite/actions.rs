@@ -164,6 +164,24 @@ pub(super) async fn set_liked(
     Ok(())
 }
 
+pub(super) async fn set_post_liked(
+    pool: &SqlitePool,
+    session: &Session,
+    conversation: ConversationId,
+    liked: bool,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE conversations SET post_liked_by_brand = ?
+         WHERE id = ? AND account_id = ? AND post_platform_id IS NOT NULL",
+    )
+    .bind(liked)
+    .bind(conversation.0)
+    .bind(session.account_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 #[derive(FromRow)]
 struct KeyRow {
     request_sha256: String,

@@ -197,7 +197,8 @@ impl Store for SqliteStore {
                     co.display_name, co.handle, co.picture_url, co.profile_url, co.locale,
                     co.timezone, co.follower_count, co.withheld_reason,
                     c.post_platform_id, c.post_text, c.post_author, c.post_posted_at,
-                    c.post_attachment_url, c.post_permalink
+                    c.post_attachment_url, c.post_permalink, c.post_liked_by_brand,
+                    c.post_by_brand
              FROM conversations c
              JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
              JOIN consumers co ON co.id = c.consumer_id AND co.account_id = c.account_id
@@ -290,6 +291,15 @@ impl Store for SqliteStore {
         liked: bool,
     ) -> Result<(), StoreError> {
         actions::set_liked(&self.pool, session, message, liked).await
+    }
+
+    async fn set_post_liked(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        liked: bool,
+    ) -> Result<(), StoreError> {
+        actions::set_post_liked(&self.pool, session, conversation, liked).await
     }
 
     async fn claim_key(

@@ -84,6 +84,8 @@ pub(super) struct ConversationRow {
     pub(super) post_posted_at: Option<i64>,
     pub(super) post_attachment_url: Option<String>,
     pub(super) post_permalink: Option<String>,
+    pub(super) post_liked_by_brand: bool,
+    pub(super) post_by_brand: bool,
 }
 
 #[derive(FromRow)]
@@ -138,6 +140,8 @@ impl ConversationRow {
             posted_at: Timestamp(self.post_posted_at?),
             attachment_url: self.post_attachment_url.clone(),
             permalink: self.post_permalink.clone()?,
+            liked_by_brand: self.post_liked_by_brand,
+            by_brand: self.post_by_brand,
         })
     }
 }

@@ -74,8 +74,8 @@ pub(super) async fn seed_account(
         let conversation_id = sqlx::query(
             "INSERT INTO conversations (account_id, brand_channel_id, consumer_id,
                 assigned_agent_id, post_platform_id, post_text, post_author, post_posted_at,
-                post_attachment_url, post_permalink)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                post_attachment_url, post_permalink, post_liked_by_brand, post_by_brand)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(account_id)
         .bind(channel_id)
@@ -87,6 +87,8 @@ pub(super) async fn seed_account(
         .bind(post.map(|p| p.posted_at.0))
         .bind(post.and_then(|p| p.attachment_url.as_ref()))
         .bind(post.map(|p| &p.permalink))
+        .bind(post.is_some_and(|p| p.liked_by_brand))
+        .bind(post.is_some_and(|p| p.by_brand))
         .execute(&mut **tx)
         .await?
         .last_insert_rowid();
