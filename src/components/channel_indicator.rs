@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use social_api::{Source, Space};
 
-use super::source_icon::SourceIcon;
+use super::{message_item::space_class, source_icon::SourceIcon};
 
 /// The kind of place a space is on a network, as the agent calls it.
 pub fn place(source: Source, space: Space, on_post: bool) -> &'static str {
@@ -33,7 +33,7 @@ pub fn ChannelIndicator(
     let space = move || {
         space.get().map(|space| {
             let text = format!("{} · {}", space.label(), place(source, space, on_post));
-            view! { <span class=format!("space space--{}", space.as_str())>{text}</span> }
+            view! { <span class=space_class(space)>{text}</span> }
         })
     };
     view! {

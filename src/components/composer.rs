@@ -5,7 +5,11 @@ use leptos::{html, prelude::*};
 use web_sys::KeyboardEvent;
 
 use super::{
-    action_bar::ActionBar, message_item::marker, note_toggle::NoteToggle, reply_chip::ReplyChip,
+    action_bar::ActionBar,
+    handler,
+    message_item::{marker, marker_class},
+    note_toggle::NoteToggle,
+    reply_chip::ReplyChip,
     space_toggle::SpaceToggle,
 };
 use crate::state::OpenConversation;
@@ -84,7 +88,7 @@ pub fn Composer(
             <p class="composer__head">
                 <label for=input_id.clone()>"Message"</label>
                 {move || space().map(|space| view! {
-                    <span class=format!("marker marker--{}", space.as_str())>{marker(space)}</span>
+                    <span class=marker_class(space)>{marker(space)}</span>
                 })}
             </p>
             <textarea
@@ -94,7 +98,7 @@ pub fn Composer(
                 node_ref=input
                 aria-describedby=described.clone()
                 prop:value=move || state.draft.with(|d| d.text.clone())
-                on:input=move |ev| state.set_text(event_target_value(&ev))
+                on:input=handler(move |ev| state.set_text(event_target_value(&ev)))
                 on:keydown=on_keydown
             ></textarea>
             <div class="composer__foot">

@@ -3,7 +3,7 @@
 use leptos::{either::Either, prelude::*};
 use social_api::{ConversationId, ConversationSummary, ListView};
 
-use super::{source_icon::SourceIcon, status::EmptyState};
+use super::{handler, message_item::space_class, source_icon::SourceIcon, status::EmptyState};
 use crate::time;
 
 /// Tabs to choose the view, then the rows of that view.
@@ -29,7 +29,7 @@ pub fn ConversationList(
                 type="button"
                 class="tab"
                 aria-pressed=move || if view.get() == this { "true" } else { "false" }
-                on:click=move |_| on_view.run(this)
+                on:click=handler(move |_| on_view.run(this))
             >
                 {label}
             </button>
@@ -82,13 +82,13 @@ fn Row(
     });
     view! {
         <li>
-            <button type="button" class="row" aria-current=current on:click=move |_| on_select.run(id)>
+            <button type="button" class="row" aria-current=current on:click=handler(move |_| on_select.run(id))>
                 <span class="row__top">
                     <span class="row__source">
                         <SourceIcon source/>
                         {source.label()}
                     </span>
-                    <span class=format!("space space--{}", space.as_str())>{space.label()}</span>
+                    <span class=space_class(space)>{space.label()}</span>
                     <time class="row__time" datetime=time::iso(last_message_at)>{time::format(last_message_at)}</time>
                     {unread}
                 </span>

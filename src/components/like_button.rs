@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use social_api::{rules, MessageId};
 
+use super::handler;
 use crate::state::OpenConversation;
 
 /// A toggle button, shown only while the rules allow liking or unliking the message.
@@ -40,7 +41,7 @@ pub fn LikeButton(
                     aria-pressed=if liked { "true" } else { "false" }
                     aria-busy=move || pending.get().then_some("true")
                     aria-disabled=move || pending.get().then_some("true")
-                    on:click=on_click
+                    on:click=handler(on_click)
                 >
                     {if liked { "Unlike" } else { "Like" }}
                 </button>

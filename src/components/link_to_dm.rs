@@ -3,6 +3,7 @@
 use leptos::{either::Either, prelude::*};
 use social_api::{actions::dm_invite, rules::LinkToDm, Timestamp};
 
+use super::handler;
 use crate::state::OpenConversation;
 
 /// Hidden for a private-only conversation; disabled with the reason where the rules say
@@ -39,11 +40,11 @@ pub fn LinkToDmButton(
                 aria-describedby=hint_id.clone()
                 aria-disabled=move || (!enabled || pending.get()).then_some("true")
                 aria-busy=move || pending.get().then_some("true")
-                on:click=move |_| {
+                on:click=handler(move |_| {
                     if enabled && !pending.get_untracked() {
                         invite.dispatch(());
                     }
-                }
+                })
             >
                 "Link to DM"
             </button>

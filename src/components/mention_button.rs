@@ -2,6 +2,7 @@
 
 use leptos::{html, prelude::*};
 
+use super::handler;
 use crate::state::{
     draft::{caret_to_chars, caret_to_utf16},
     OpenConversation,
@@ -56,7 +57,7 @@ pub fn MentionButton(
                 let id = reason_id.clone();
                 move || reason.with(Option::is_some).then(|| id.clone())
             }
-            on:click=on_click
+            on:click=handler(on_click)
         >
             "Mention"
         </button>

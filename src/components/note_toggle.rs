@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::handler;
 use crate::state::OpenConversation;
 
 /// A checkbox that turns the draft into an internal note.
@@ -15,7 +16,7 @@ pub fn NoteToggle(
             <input
                 type="checkbox"
                 prop:checked=move || state.draft.with(|d| d.internal)
-                on:change=move |ev| state.set_internal(event_target_checked(&ev))
+                on:change=handler(move |ev| state.set_internal(event_target_checked(&ev)))
             />
             "Internal note"
         </label>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::message_item::quote_of;
+use super::{handler, message_item::quote_of};
 use crate::state::OpenConversation;
 
 /// "Replying to <author>: <quote>" and a "Remove reply target" button, while there is one.
@@ -20,7 +20,7 @@ pub fn ReplyChip(
                         type="button"
                         class="chip__remove"
                         aria-label="Remove reply target"
-                        on:click=move |_| state.clear_reply()
+                        on:click=handler(move |_| state.clear_reply())
                     >
                         <span aria-hidden="true">"×"</span>
                     </button>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use social_api::MessageId;
 
+use super::handler;
 use crate::state::OpenConversation;
 
 /// Sends the failed message again, without retyping.
@@ -21,11 +22,11 @@ pub fn RetryButton(
             class="button button--small"
             aria-busy=move || pending.get().then_some("true")
             aria-disabled=move || pending.get().then_some("true")
-            on:click=move |_| {
+            on:click=handler(move |_| {
                 if !pending.get_untracked() {
                     retry.dispatch(());
                 }
-            }
+            })
         >
             "Retry"
         </button>

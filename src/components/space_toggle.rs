@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use social_api::Space;
 
+use super::handler;
 use crate::state::OpenConversation;
 
 /// A radio group "Reply space"; it starts where the consumer last wrote and then holds the
@@ -21,18 +22,23 @@ pub fn SpaceToggle(
                     name=name.clone()
                     value=space.as_str()
                     prop:checked=move || state.toggle_space.get() == Some(space)
-                    on:change=move |_| state.choose_space(space)
+                    on:change=handler(move |_| state.choose_space(space))
                 />
                 {space.label()}
             </label>
         }
     };
-    view! {
-        <Show when=move || state.toggle_space.with(Option::is_some)>
-            <div class="toggle" role="radiogroup" aria-label="Reply space">
-                {option(Space::Public)}
-                {option(Space::Private)}
-            </div>
-        </Show>
+    // Rebuilt only when the toggle appears or goes (a choice must not rebuild the radios
+    // under the agent's focus): a `Memo<bool>` and a closure, smaller in the wasm than `<Show>`.
+    let shown = Memo::new(move |_| state.toggle_space.with(Option::is_some));
+    move || {
+        shown.get().then(|| {
+            view! {
+                <div class="toggle" role="radiogroup" aria-label="Reply space">
+                    {option(Space::Public)}
+                    {option(Space::Private)}
+                </div>
+            }
+        })
     }
 }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::handler;
 use crate::client::ApiError;
 
 /// Something is on its way.
@@ -41,7 +42,7 @@ pub fn ErrorState(
         <div class="status status--error" role="alert">
             <p class="status__what">{what}</p>
             <p>{error.to_string()}</p>
-            <button type="button" class="button" on:click=move |_| on_retry.run(())>"Retry"</button>
+            <button type="button" class="button" on:click=handler(move |_| on_retry.run(()))>"Retry"</button>
         </div>
     }
 }

@@ -23,9 +23,9 @@ pub fn is_top_level() -> bool {
 #[component]
 pub fn FramedHost() -> impl IntoView {
     // The bridge will give both the open conversation and the agent's token.
-    let token = Signal::stored(None::<String>);
+    let token = StoredValue::new(None::<String>);
     let model = ConversationModel::new(Signal::stored(None), move |id| {
-        let token = token.get();
+        let token = token.get_value();
         async move {
             match token {
                 Some(token) => client::conversation(&token, id).await,

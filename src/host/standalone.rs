@@ -9,6 +9,7 @@ use crate::{
     components::{
         conversation_list::ConversationList,
         conversation_panel::ConversationPanel,
+        handler,
         status::{ErrorState, Loading},
     },
     state::{Actor, ConversationModel},
@@ -27,7 +28,7 @@ pub fn StandalonePage() -> impl IntoView {
                 <select
                     id="account"
                     prop:value=move || account.get()
-                    on:change=move |ev| account.set(event_target_value(&ev))
+                    on:change=handler(move |ev| account.set(event_target_value(&ev)))
                 >
                     <option value="demo">"demo"</option>
                     <option value="other">"other"</option>
@@ -36,11 +37,11 @@ pub fn StandalonePage() -> impl IntoView {
                 <select
                     id="role"
                     prop:value=move || role.get().as_str()
-                    on:change=move |ev| {
+                    on:change=handler(move |ev| {
                         if let Ok(picked) = event_target_value(&ev).parse() {
                             role.set(picked);
                         }
-                    }
+                    })
                 >
                     <option value="agent">"agent"</option>
                     <option value="admin">"admin"</option>
