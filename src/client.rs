@@ -10,7 +10,7 @@ use serde::{de::DeserializeOwned, Deserialize};
 use social_api::{
     actions::{DmInviteSent, SendMessage},
     Agent, Conversation, ConversationId, ConversationSummary, ListView, Message, MessageId,
-    Problem, Role, SessionToken,
+    PostContext, Problem, Role, SessionToken,
 };
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -143,16 +143,32 @@ pub async fn retry(token: &str, message: MessageId) -> Result<Message, ApiError>
     call("POST", &path, Some(token), None).await
 }
 
-/// `POST` (like) or `DELETE` (unlike) `/api/messages/{id}/like`, as the brand.
-pub async fn like(token: &str, message: MessageId, liked: bool) -> Result<Message, ApiError> {
+/// What a like or unlike answers: the message or the post, as stored now.
+pub enum Liked {
+    Message(Message),
+    Post(PostContext),
+}
+
+/// `POST` (like) or `DELETE` (unlike), as the brand: `/api/messages/{id}/like` for a
+/// message, `/api/conversations/{id}/post/like` for the conversation's post (`None`). Both
+/// endpoints in one function, so the action awaits one request type (measured: smaller wasm).
+pub async fn like(
+    token: &str,
+    conversation: ConversationId,
+    message: Option<MessageId>,
+    liked: bool,
+) -> Result<Liked, ApiError> {
     let method = if liked { "POST" } else { "DELETE" };
-    call(
-        method,
-        &format!("/messages/{message}/like"),
-        Some(token),
-        None,
-    )
-    .await
+    let path = match message {
+        Some(message) => format!("/messages/{message}/like"),
+        None => format!("/conversations/{conversation}/post/like"),
+    };
+    let json = fetch_json(method, &path, Some(token), None).await?;
+    match message {
+        Some(_) => decode::from_value(json).map(Liked::Message),
+        None => decode::from_value(json).map(Liked::Post),
+    }
+    .map_err(|_| ApiError::Unreadable)
 }
 
 /// `POST /api/conversations/{id}/dm-invite`: "Link to DM".

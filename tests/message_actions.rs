@@ -1,5 +1,5 @@
-//! Actions on one message: the brand's like (optimistic, rolled back with the reason on
-//! failure) and Retry for a message whose delivery failed.
+//! The brand's likes, of a message or of the post (optimistic, rolled back with the reason
+//! on failure), and Retry for a message whose delivery failed.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -108,4 +108,109 @@ async fn a_failed_message_shows_its_reason_and_retry_sends_it_again() {
     assert_eq!(net.requests()[0].url, "/api/messages/13/retry");
     assert!(!text(&failed).contains("Not delivered"));
     assert!(!has_role_named(&failed, "button", "Retry"));
+}
+
+/// The post's region, checked to be the one the agent reads as "Original tweet".
+fn original_tweet(el: &web_sys::Element) -> web_sys::Element {
+    let post = post_region(el);
+    by_role_named(&post, "heading", "Original tweet");
+    post
+}
+
+#[wasm_bindgen_test]
+async fn a_consumers_tweet_can_be_liked_as_the_brand() {
+    let net = FakeNetwork::install();
+    let (el, _view) = open_conversation(x_consumer_tweet()).await;
+    let post = original_tweet(&el);
+    let like = by_role_named(&post, "button", "Like");
+    assert_eq!(attr(&like, "aria-pressed").as_deref(), Some("false"));
+    assert!(!text(&post).contains("Liked by"));
+
+    let mut liked = x_consumer_tweet().post.unwrap();
+    liked.liked_by_brand = true;
+    net.hold(200, &json_of(&liked));
+    click(&like);
+    settle().await;
+    let unlike = by_role_named(&post, "button", "Unlike");
+    assert_eq!(attr(&unlike, "aria-pressed").as_deref(), Some("true"));
+    assert_eq!(attr(&unlike, "aria-busy").as_deref(), Some("true"));
+    assert!(text(&post).contains("Liked by Acme Support"));
+
+    net.release();
+    idle().await;
+    let unlike = by_role_named(&post, "button", "Unlike");
+    assert_eq!(attr(&unlike, "aria-pressed").as_deref(), Some("true"));
+    assert_eq!(attr(&unlike, "aria-busy"), None);
+    assert!(text(&post).contains("Liked by Acme Support"));
+    assert!(by_role(&post, "alert").is_empty());
+    let requests = net.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method, "POST");
+    assert_eq!(requests[0].url, "/api/conversations/4/post/like");
+    assert!(
+        requests[0].key.as_deref().is_some_and(|k| k.len() == 32),
+        "an Idempotency-Key is sent: {:?}",
+        requests[0].key
+    );
+    assert_eq!(
+        requests[0].authorization.as_deref(),
+        Some("Bearer test-token")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_brands_own_post_has_no_like_button() {
+    let (el, _view) = open_conversation(x_public()).await;
+    let post = original_tweet(&el);
+    assert!(
+        by_role(&post, "button").is_empty(),
+        "no Like on the brand's own tweet"
+    );
+    // The consumer's message in the same conversation still has one: the controls are there.
+    by_role_named(&first_item(&el), "button", "Like");
+}
+
+#[wasm_bindgen_test]
+async fn a_post_like_the_platform_refuses_rolls_back_with_the_reason() {
+    let net = FakeNetwork::install();
+    let (el, _view) = open_conversation(x_consumer_tweet()).await;
+    let post = original_tweet(&el);
+
+    net.problem(
+        502,
+        "urn:social-widget:platform-error",
+        "The platform did not do it.",
+        "X answered 403: you cannot like this tweet.",
+    );
+    click(&by_role_named(&post, "button", "Like"));
+    idle().await;
+
+    let like = by_role_named(&post, "button", "Like");
+    assert_eq!(attr(&like, "aria-pressed").as_deref(), Some("false"));
+    assert!(!text(&post).contains("Liked by"));
+    let alert = by_role(&post, "alert")
+        .pop()
+        .expect("the reason is shown at the post");
+    assert_eq!(
+        text(&alert),
+        "Not liked: The platform did not do it. X answered 403: you cannot like this tweet."
+    );
+    assert_eq!(net.requests()[0].url, "/api/conversations/4/post/like");
+    assert!(
+        by_role(&first_item(&el), "alert").is_empty(),
+        "the notice is the post's, not a message's"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn nobody_acting_sees_no_like_on_the_post() {
+    use leptos::prelude::*;
+    use social_widget::{components::widget::Widget, state::OpenConversation};
+    let el = container();
+    let _view = leptos::mount::mount_to(
+        el.clone(),
+        || view! { <Widget state=OpenConversation::read_only(x_consumer_tweet())/> },
+    );
+    settle().await;
+    assert!(by_role(&post_region(&el), "button").is_empty());
 }

@@ -110,3 +110,19 @@ test('the draft is kept per conversation while the agent switches', async ({ dev
   await dev.openConversation('Kenji Tanaka');
   await expect(box()).toHaveValue('Half-written answer for Kenji');
 });
+
+// LivePerson known issue 4 again, for the post: the like is the brand's, through our server.
+test("the consumer's tweet can be liked as the brand; the brand's own post cannot", async ({ dev, page }) => {
+  await dev.open();
+  await dev.openConversation('Mallory');
+  const post = dev.conversation().getByRole('region', { name: 'Original tweet' });
+  const response = page.waitForResponse((r) => r.url().endsWith('/post/like') && r.request().method() === 'POST');
+  await post.getByRole('button', { name: 'Like' }).click();
+  expect((await response).status()).toBe(200);
+  await expect(post.getByRole('button', { name: 'Unlike' })).toHaveAttribute('aria-pressed', 'true');
+
+  await dev.openConversation('Maria Gonzalez');
+  const own = dev.conversation().getByRole('region', { name: 'Original post' });
+  await expect(own).toBeVisible();
+  await expect(own.getByRole('button', { name: /Like|Unlike/ })).toHaveCount(0);
+});

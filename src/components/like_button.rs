@@ -1,31 +1,28 @@
-//! "Like" / "Unlike" on a consumer's public message, as the brand. Optimistic: the model
-//! shows the new state at once; a failure puts the old one back and says why.
+//! "Like" / "Unlike" on a consumer's public message or post, as the brand. Optimistic: the
+//! model shows the new state at once; a failure puts the old one back and says why.
 
 use leptos::prelude::*;
-use social_api::{rules, MessageId};
 
 use super::handler;
-use crate::state::OpenConversation;
+use crate::state::{OpenConversation, Target};
 
-/// A toggle button, shown only while the rules allow liking or unliking the message.
+/// A toggle button, shown only while someone acts and the rules allow liking or unliking
+/// the target.
 #[component]
 pub fn LikeButton(
     /// The open conversation.
     state: OpenConversation,
-    /// The consumer message.
-    id: MessageId,
+    /// The consumer message, or the post.
+    target: Target,
 ) -> impl IntoView {
     // `Some(true)`: the brand likes it and may take it back; `Some(false)`: it may like it.
     let liked = Memo::new(move |_| {
-        state.conversation.with(|c| {
-            if rules::can_unlike(c, id).is_ok() {
-                Some(true)
-            } else {
-                rules::can_like(c, id).is_ok().then_some(false)
-            }
-        })
+        if !state.can_act() {
+            return None;
+        }
+        state.conversation.with(|c| target.like_button(c))
     });
-    let like = state.like_action(id);
+    let like = state.like_action(target);
     let pending = like.pending();
     let on_click = move |_| {
         if liked.with_untracked(Option::is_some) && !pending.get_untracked() {
@@ -47,5 +44,26 @@ pub fn LikeButton(
                 </button>
             }
         })
+    }
+}
+
+/// "Liked by <brand>" while the brand likes `target`. One function for messages and the
+/// post, so its render code is in the wasm once.
+pub fn liked_note(state: OpenConversation, target: Target, class: &'static str) -> impl IntoView {
+    let brand_name = state.conversation.with_untracked(|c| c.brand.name.clone());
+    move || {
+        state
+            .conversation
+            .with(|c| target.liked(c))
+            .then(|| view! { <p class=class>{format!("Liked by {brand_name}")}</p> })
+    }
+}
+
+/// Why the last action on `target` failed, as an alert beside it.
+pub fn notice(state: OpenConversation, target: Target, class: &'static str) -> impl IntoView {
+    move || {
+        state
+            .notice(target)
+            .map(|n| view! { <p class=class role="alert">{n}</p> })
     }
 }

@@ -4,8 +4,15 @@
 use leptos::prelude::*;
 use social_api::{Author, Delivery, Message, MessageId, Space};
 
-use super::{like_button::LikeButton, reply_button::ReplyButton, retry_button::RetryButton};
-use crate::{state::OpenConversation, time};
+use super::{
+    like_button::{liked_note, notice, LikeButton},
+    reply_button::ReplyButton,
+    retry_button::RetryButton,
+};
+use crate::{
+    state::{OpenConversation, Target},
+    time,
+};
 
 /// How much of an answered message a reply quotes.
 pub const QUOTE_CHARS: usize = 80;
@@ -105,19 +112,12 @@ pub fn MessageItem(
         reply_to,
         ..
     } = message.get_untracked()?;
-    let (consumer_name, brand_name) = state.conversation.with_untracked(|c| {
-        (
-            c.consumer.profile.display_name().to_owned(),
-            c.brand.name.clone(),
-        )
-    });
+    let consumer_name = state
+        .conversation
+        .with_untracked(|c| c.consumer.profile.display_name().to_owned());
+    let target = Target::Message(id);
     let quote = reply_to
         .map(|answered| view! { <blockquote class="msg__quote">{quote_of(&state, answered)}</blockquote> });
-    let liked = move || {
-        message
-            .with(|m| m.as_ref().is_some_and(|m| m.liked_by_brand))
-            .then(|| view! { <p class="msg__liked">{format!("Liked by {brand_name}")}</p> })
-    };
     let delivery = move || {
         let (class, text) = match message.with(|m| m.as_ref().map(|m| m.delivery.clone()))? {
             Delivery::Sent => return None,
@@ -138,17 +138,11 @@ pub fn MessageItem(
                 .is_some_and(|m| matches!(m.delivery, Delivery::Failed { .. }))
         })
     });
-    let notice = move || {
-        state
-            .notices
-            .with(|all| all.iter().find(|(of, _)| *of == id).map(|(_, n)| n.clone()))
-            .map(|n| view! { <p class="msg__notice" role="alert">{n}</p> })
-    };
     let consumer = author.is_consumer();
     let actions = state.can_act().then(|| {
         view! {
             <div class="msg__actions">
-                {consumer.then(|| view! { <LikeButton state id/> <ReplyButton state id/> })}
+                {consumer.then(|| view! { <LikeButton state target/> <ReplyButton state id/> })}
                 {move || (!consumer && failed.get()).then(|| view! { <RetryButton state id/> })}
             </div>
         }
@@ -162,10 +156,10 @@ pub fn MessageItem(
             </p>
             {quote}
             <p class="msg__text">{text}</p>
-            {liked}
+            {liked_note(state, target, "msg__liked")}
             {delivery}
             {actions}
-            {notice}
+            {notice(state, target, "msg__notice")}
         </li>
     })
 }

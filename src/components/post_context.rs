@@ -1,13 +1,21 @@
 //! The original post or tweet a public conversation hangs on; DM-only conversations have none.
+//! A consumer's post can be liked as the brand, as a consumer's message can.
 
 use leptos::prelude::*;
 use social_api::{PostContext, Source};
 
-use crate::{links::safe_url, time};
+use super::like_button::{liked_note, notice, LikeButton};
+use crate::{
+    links::safe_url,
+    state::{OpenConversation, Target},
+    time,
+};
 
-/// The post's author, time, text and links to it on the platform.
+/// The post's author, time, text, links to it on the platform, and the brand's like.
 #[component]
 pub fn OriginalPost(
+    /// The open conversation, for the like.
+    state: OpenConversation,
     /// The post or tweet.
     post: PostContext,
     /// The network, for "post" or "tweet" and the link text.
@@ -29,6 +37,14 @@ pub fn OriginalPost(
             <a href=href.to_owned() target="_blank" rel="noopener noreferrer">"Open attachment"</a>
         }
     });
+    let target = Target::Post;
+    let actions = state.can_act().then(|| {
+        view! {
+            <div class="post__actions">
+                <LikeButton state target/>
+            </div>
+        }
+    });
     view! {
         <section class="post" aria-labelledby="post-heading">
             <h2 id="post-heading">{format!("Original {noun}")}</h2>
@@ -39,6 +55,9 @@ pub fn OriginalPost(
             </p>
             <p class="post__text">{post.text}</p>
             <p class="post__links">{permalink}{attachment}</p>
+            {liked_note(state, target, "post__liked")}
+            {actions}
+            {notice(state, target, "post__notice")}
         </section>
     }
 }

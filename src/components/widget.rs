@@ -30,7 +30,7 @@ pub fn Widget(
         <article class="conversation" aria-label=label>
             <ChannelIndicator source space on_post=post.is_some()/>
             <ProfileCard consumer source/>
-            {post.map(|post| view! { <OriginalPost post source/> })}
+            {post.map(|post| view! { <OriginalPost state post source/> })}
             <Transcript state/>
             {state.can_act().then(|| view! { <Composer state/> })}
         </article>

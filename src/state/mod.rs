@@ -13,7 +13,7 @@ use social_api::{Agent, Conversation, ConversationId};
 
 use crate::client::ApiError;
 pub use draft::{Draft, Drafts};
-pub use open::OpenConversation;
+pub use open::{OpenConversation, Target};
 
 /// What loads one conversation: the HTTP client in the app, fixtures in tests.
 type Fetch =

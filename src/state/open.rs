@@ -14,7 +14,7 @@ use social_api::{
 };
 
 use super::{Actor, Draft, Drafts};
-use crate::client;
+use crate::client::{self, Liked};
 
 /// The work of one dispatch: the synchronous part runs at once (optimistic writes), the
 /// future answers. One boxed type for every action, so the wasm carries the action
@@ -23,6 +23,59 @@ type Work = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = ()>>>>;
 
 fn action(work: Work) -> Action<(), ()> {
     Action::new_local(move |_: &()| work())
+}
+
+/// What the brand likes, and what a notice is about: one message, or the post the
+/// conversation hangs on. One like action and one button serve both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Message(MessageId),
+    Post,
+}
+
+impl Target {
+    /// Whether the brand likes it now.
+    pub fn liked(self, c: &Conversation) -> bool {
+        match self {
+            Target::Message(id) => c.message(id).is_some_and(|m| m.liked_by_brand),
+            Target::Post => c.post.as_ref().is_some_and(|p| p.liked_by_brand),
+        }
+    }
+
+    /// Whether the rules let the brand like it (`like`) or take its like back.
+    fn allowed(self, c: &Conversation, like: bool) -> Result<(), Denied> {
+        match (self, like) {
+            (Target::Message(id), true) => rules::can_like(c, id),
+            (Target::Message(id), false) => rules::can_unlike(c, id),
+            (Target::Post, true) => rules::can_like_post(c),
+            (Target::Post, false) => rules::can_unlike_post(c),
+        }
+    }
+
+    /// What its Like button shows: `Some(true)` liked (it may be taken back),
+    /// `Some(false)` not liked (it may be liked), `None` no button.
+    pub fn like_button(self, c: &Conversation) -> Option<bool> {
+        if self.allowed(c, false).is_ok() {
+            Some(true)
+        } else {
+            self.allowed(c, true).is_ok().then_some(false)
+        }
+    }
+
+    fn set_liked(self, c: &mut Conversation, liked: bool) {
+        match self {
+            Target::Message(id) => {
+                if let Some(m) = c.messages.iter_mut().find(|m| m.id == id) {
+                    m.liked_by_brand = liked;
+                }
+            }
+            Target::Post => {
+                if let Some(p) = &mut c.post {
+                    p.liked_by_brand = liked;
+                }
+            }
+        }
+    }
 }
 
 /// One conversation while it is open.
@@ -45,8 +98,8 @@ pub struct OpenConversation {
     pub sendable: Memo<Result<(), Denied>>,
     /// The draft's length as the platform counts it in the space it goes to.
     pub length: Memo<usize>,
-    /// Why the last like, unlike or retry of a message failed.
-    pub notices: RwSignal<Vec<(MessageId, String)>>,
+    /// Why the last like, unlike or retry of a message, or like or unlike of the post, failed.
+    pub notices: RwSignal<Vec<(Target, String)>>,
     /// Why the last "Link to DM" failed.
     pub invite_error: RwSignal<Option<String>>,
     drafts: Drafts,
@@ -184,11 +237,20 @@ impl OpenConversation {
         Some((text, caret))
     }
 
-    fn set_notice(&self, message: MessageId, notice: Option<String>) {
+    /// Why the last action on `target` failed, if it did (tracked).
+    pub fn notice(&self, target: Target) -> Option<String> {
+        self.notices.with(|all| {
+            all.iter()
+                .find(|(of, _)| *of == target)
+                .map(|(_, n)| n.clone())
+        })
+    }
+
+    fn set_notice(&self, target: Target, notice: Option<String>) {
         self.notices.update(|all| {
-            all.retain(|(of, _)| *of != message);
+            all.retain(|(of, _)| *of != target);
             if let Some(notice) = notice {
-                all.push((message, notice));
+                all.push((target, notice));
             }
         });
     }
@@ -251,57 +313,55 @@ impl OpenConversation {
         Some((token, body))
     }
 
-    /// Likes `message` for the brand, or takes the like back when the brand likes it.
-    /// Optimistic: the model shows the new state at once and returns to the old one, with
-    /// the reason, on failure.
-    pub fn like_action(self, message: MessageId) -> Action<(), ()> {
+    /// Likes `target` (a message or the post) for the brand, or takes the like back when
+    /// the brand likes it. Optimistic: the model shows the new state at once and returns to
+    /// the old one, with the reason, on failure.
+    pub fn like_action(self, target: Target) -> Action<(), ()> {
         action(Rc::new(move || {
             let (liked, allowed) = self.conversation.with_untracked(|c| {
-                let liked = !c.message(message).is_some_and(|m| m.liked_by_brand);
-                let allowed = if liked {
-                    rules::can_like(c, message)
-                } else {
-                    rules::can_unlike(c, message)
-                };
-                (liked, allowed)
+                let liked = !target.liked(c);
+                (liked, target.allowed(c, liked))
             });
             let token = self.token().filter(|_| allowed.is_ok());
             if token.is_some() {
-                self.set_liked(message, liked);
+                self.set_liked(target, liked);
             }
-            self.set_notice(message, None);
+            self.set_notice(target, None);
             Box::pin(async move {
                 let Some(token) = token else { return };
-                match client::like(&token, message, liked).await {
-                    Ok(answer) => self.put(answer),
-                    Err(error) => {
-                        self.set_liked(message, !liked);
-                        let what = if liked { "Not liked" } else { "Not unliked" };
-                        self.set_notice(message, Some(format!("{what}: {error}")));
-                    }
+                let message = match target {
+                    Target::Message(message) => Some(message),
+                    Target::Post => None,
+                };
+                let answer = client::like(&token, self.id, message, liked).await;
+                let answer = answer.map(|answer| match answer {
+                    Liked::Message(message) => self.put(message),
+                    Liked::Post(post) => self.conversation.update(|c| c.post = Some(post)),
+                });
+                if let Err(error) = answer {
+                    self.set_liked(target, !liked);
+                    let what = if liked { "Not liked" } else { "Not unliked" };
+                    self.set_notice(target, Some(format!("{what}: {error}")));
                 }
             })
         }))
     }
 
-    fn set_liked(&self, message: MessageId, liked: bool) {
-        self.conversation.update(|c| {
-            if let Some(m) = c.messages.iter_mut().find(|m| m.id == message) {
-                m.liked_by_brand = liked;
-            }
-        });
+    fn set_liked(&self, target: Target, liked: bool) {
+        self.conversation.update(|c| target.set_liked(c, liked));
     }
 
     /// Sends a failed message again, with its stored text.
     pub fn retry_action(self, message: MessageId) -> Action<(), ()> {
         action(Rc::new(move || {
             let token = self.token();
-            self.set_notice(message, None);
+            self.set_notice(Target::Message(message), None);
             Box::pin(async move {
                 let Some(token) = token else { return };
                 match client::retry(&token, message).await {
                     Ok(answer) => self.put(answer),
-                    Err(error) => self.set_notice(message, Some(format!("Not sent: {error}"))),
+                    Err(error) => self
+                        .set_notice(Target::Message(message), Some(format!("Not sent: {error}"))),
                 }
             })
         }))

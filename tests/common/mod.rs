@@ -368,6 +368,24 @@ pub fn x_public() -> Conversation {
     )
 }
 
+/// An X conversation on the consumer's own tweet mentioning the brand: the brand may like
+/// the tweet.
+pub fn x_consumer_tweet() -> Conversation {
+    let mut c = x_public();
+    c.id = ConversationId(4);
+    if let Some(post) = &mut c.post {
+        post.author = "Kai Rivers".into();
+        post.text = "@acme where is my order?".into();
+        post.by_brand = false;
+    }
+    c
+}
+
+/// The original post or tweet, as the region the agent sees.
+pub fn post_region(el: &Element) -> Element {
+    one(el, "section.post").expect("the post is shown")
+}
+
 /// The conversation panel with `conversations` to open by `id`, acting as [`human`].
 pub fn mount_panel(
     el: &HtmlElement,
@@ -517,7 +535,7 @@ impl FakeNetwork {
     }
 }
 
-/// A message as the server answers it.
-pub fn json_of(message: &Message) -> String {
-    serde_json::to_string(message).unwrap()
+/// A message (or any answer) as the server sends it.
+pub fn json_of<T: serde::Serialize>(answer: &T) -> String {
+    serde_json::to_string(answer).unwrap()
 }
