@@ -4,7 +4,7 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
 BINARYEN_BIN="$ROOT/tools/node_modules/.bin"
-export PATH="$BINARYEN_BIN:$HOME/.cargo/bin:$PATH"
+export PATH="$BINARYEN_BIN:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 note() { printf '    %s\n' "$*"; }
