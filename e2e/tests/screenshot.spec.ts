@@ -5,7 +5,7 @@ import { DevPage } from './dev-page';
 
 test('README screenshot of the dev page', async ({ page }) => {
   test.skip(!process.env.UPDATE_SCREENSHOT, 'set UPDATE_SCREENSHOT=1 to refresh docs/screenshot.png');
-  await page.setViewportSize({ width: 1100, height: 760 });
+  await page.setViewportSize({ width: 1100, height: 1120 });
   const dev = new DevPage(page);
   await dev.open();
   await dev.openConversation('Maria Gonzalez');
