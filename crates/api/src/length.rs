@@ -55,15 +55,31 @@ pub fn x_weighted_length(text: &str) -> usize {
 }
 
 /// Byte length of a link starting at the beginning of `text`, if one starts there.
-/// A link runs to the next whitespace, as X's parser ends it.
+///
+/// As X's parser does, a link ends at the first character a URL cannot hold (whitespace,
+/// but also CJK text written right after it), drops trailing punctuation, and needs a
+/// host with a dot: `https://!!!` is text.
 fn link_at(text: &str) -> Option<usize> {
     let scheme = ["https://", "http://"]
         .into_iter()
         .find(|s| starts_with_ignore_case(text, s))?;
     let after = &text[scheme.len()..];
-    let host_len = after.find(char::is_whitespace).unwrap_or(after.len());
-    // "https://" alone is not a link; X counts it as text.
-    (host_len > 0).then_some(scheme.len() + host_len)
+    let run = after.find(|c: char| !is_url_char(c)).unwrap_or(after.len());
+    let link = after[..run].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', ')']);
+    let host = link.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_ok = host.contains('.')
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':')
+        });
+    host_ok.then_some(scheme.len() + link.len())
+}
+
+/// The characters RFC 3986 allows in a URL (percent-encoding included).
+fn is_url_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
 }
 
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
@@ -161,8 +177,18 @@ mod tests {
     }
 
     #[test]
-    fn a_bare_scheme_is_text() {
+    fn a_bare_scheme_or_a_host_without_a_dot_is_text() {
         assert_eq!(x_weighted_length("https://"), 8);
+        assert_eq!(x_weighted_length("https://!!!"), 11);
+    }
+
+    #[test]
+    fn a_link_ends_where_a_url_cannot_go_on() {
+        // Japanese often follows a link without a space: the text after it still counts.
+        let text = format!("https://acme.jp/help{}", "日".repeat(10));
+        assert_eq!(x_weighted_length(&text), 23 + 20);
+        assert_eq!(x_weighted_length("see https://acme.com/a."), 4 + 23 + 1);
+        assert_eq!(x_weighted_length("(https://acme.com/a)"), 1 + 23 + 1);
     }
 
     #[test]
