@@ -114,6 +114,15 @@ pub async fn retry(
         .sending_mode(&session, id)
         .await?
         .ok_or(NO_MESSAGE)?;
+    let before = state
+        .store
+        .conversation(&session, conversation_id)
+        .await?
+        .ok_or(NO_MESSAGE)?;
+    let space = before.message(id).ok_or(NO_MESSAGE)?.space;
+    // The one retrying must be allowed to write there: a bot cannot publish a person's
+    // failed public reply.
+    rules::can_write_in(&before, &session.agent, space)?;
     // Failed -> Pending in one statement: of two racing retries only one sends.
     if !state.store.claim_retry(&session, id).await? {
         return Err(ApiError::Refused(Refused::NotFailed));

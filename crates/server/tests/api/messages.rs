@@ -470,3 +470,35 @@ async fn a_malformed_body_is_a_problem() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_bot_cannot_publish_a_persons_failed_public_reply_by_retrying_it() {
+    let app = TestApp::spawn().await;
+    let dana = app.token("demo", Role::Agent).await;
+    let bot = app.bot_token("demo").await;
+    let maria = app.conversation_id(&dana, "Maria").await;
+    app.platform.fail_next("(#100) temporarily unavailable");
+    let failed = created(
+        app.send_message(
+            &dana,
+            maria,
+            &text_in(Space::Public, "Yes, it is included."),
+        )
+        .await,
+    )
+    .await;
+    assert!(matches!(failed.delivery, Delivery::Failed { .. }));
+
+    denied(app.retry(&bot, failed.id).await, "bot-in-public").await;
+    assert_eq!(
+        app.platform.calls().len(),
+        1,
+        "only the first, failed attempt"
+    );
+    let stored = app.read(&dana, maria).await;
+    assert_eq!(
+        stored.message(failed.id),
+        Some(&failed),
+        "still failed, retryable"
+    );
+}
