@@ -286,7 +286,13 @@ async fn fetch_json(
     let url = format!("{BASE}{path}");
     let sent = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await;
     if let Some(key) = key {
-        remember_attempt(path, request, key, sent.is_err());
+        // No answer, or 409 "the first request with this key is still running": the attempt
+        // is not over, so a resend must carry the same key or it could be carried out twice.
+        let unfinished = match &sent {
+            Err(_) => true,
+            Ok(response) => response.unchecked_ref::<Response>().status() == 409,
+        };
+        remember_attempt(path, request, key, unfinished);
     }
     let response: Response = match sent {
         Ok(response) => response.unchecked_into(),

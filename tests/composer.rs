@@ -198,6 +198,37 @@ async fn after_a_network_failure_the_same_attempt_reuses_its_key() {
 }
 
 #[wasm_bindgen_test]
+async fn while_the_first_attempt_is_still_running_a_resend_keeps_its_key() {
+    let net = FakeNetwork::install();
+    let (el, _view) = open_conversation(x_public()).await;
+    let input = message_box(&el);
+    type_text(&input, "Hello");
+    settle().await;
+
+    net.problem(
+        409,
+        "urn:social-widget:idempotency-key-in-progress",
+        "The first request with this key is still running.",
+        "Try again in a moment.",
+    );
+    click(&send_button(&el));
+    idle().await;
+    assert_eq!(input.value(), "Hello", "the draft is kept");
+
+    net.reply(201, &stored(44, Space::Public, "Hello"));
+    click(&send_button(&el));
+    idle().await;
+    assert_eq!(input.value(), "");
+
+    let keys: Vec<String> = net.requests().into_iter().filter_map(|r| r.key).collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(
+        keys[0], keys[1],
+        "the unfinished attempt is resent with its key"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn while_sending_the_composer_is_busy_and_send_pending() {
     let net = FakeNetwork::install();
     let (el, _view) = open_conversation(x_public()).await;
