@@ -382,3 +382,42 @@ fn carets_convert_between_utf16_units_and_chars() {
     assert_eq!(caret_to_utf16("😀ab", 1), 2);
     assert_eq!(caret_to_utf16("é😀", 2), 3);
 }
+
+#[wasm_bindgen_test]
+async fn a_send_in_flight_stays_in_flight_across_a_switch_away_and_back() {
+    let net = FakeNetwork::install();
+    let (id, set_id) = signal(Some(ConversationId(2)));
+    let el = container();
+    let _view = mount_panel(&el, id.into(), vec![facebook_thread(), x_dm()]);
+    settle().await;
+    type_text(&message_box(&el), "Your parcel left today.");
+    settle().await;
+
+    net.hold(201, &stored(45, Space::Private, "Your parcel left today."));
+    click(&send_button(&el));
+    settle().await;
+    set_id.set(Some(ConversationId(1)));
+    settle().await;
+    set_id.set(Some(ConversationId(2)));
+    settle().await;
+
+    assert_eq!(message_box(&el).value(), "Your parcel left today.");
+    assert_eq!(
+        attr(&send_button(&el), "aria-disabled").as_deref(),
+        Some("true"),
+        "the first send is still on its way"
+    );
+    click(&send_button(&el));
+    press_key(&message_box(&el), "Enter", false);
+    settle().await;
+    assert_eq!(net.requests().len(), 1, "no second send of the same reply");
+
+    net.release();
+    idle().await;
+    assert_eq!(message_box(&el).value(), "", "the answer clears the draft");
+    assert_eq!(
+        attr(&send_button(&el), "aria-disabled").as_deref(),
+        Some("true"),
+        "an empty draft cannot be sent"
+    );
+}

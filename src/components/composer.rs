@@ -23,7 +23,8 @@ pub fn Composer(
 ) -> impl IntoView {
     let input = NodeRef::<html::Textarea>::new();
     let send = state.send_action();
-    let pending = send.pending();
+    // In flight is part of the draft, so it holds across a switch away and back.
+    let pending = Memo::new(move |_| state.draft.with(|d| d.sending));
     let blocked = Memo::new(move |_| pending.get() || state.sendable.with(Result::is_err));
     let try_send = move || {
         if !blocked.get_untracked() {

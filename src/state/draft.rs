@@ -17,6 +17,9 @@ pub struct Draft {
     pub internal: bool,
     /// Why the last send failed, in words; cleared by the next attempt.
     pub error: Option<String>,
+    /// A send of this draft is on its way. Kept here, not in the composer's action, so a
+    /// switch away and back cannot offer Send again and post the reply twice.
+    pub sending: bool,
 }
 
 impl Draft {

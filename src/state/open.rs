@@ -272,21 +272,30 @@ impl OpenConversation {
     /// the draft stays as typed and the reason is kept with it.
     pub fn send_action(self) -> Action<(), ()> {
         action(Rc::new(move || {
-            let request = self.outgoing();
-            self.edit(|d| d.error = None);
+            let request = self
+                .outgoing()
+                .filter(|_| !self.draft.with_untracked(|d| d.sending));
+            self.edit(|d| {
+                d.error = None;
+                d.sending = request.is_some();
+            });
             Box::pin(async move {
                 let Some((token, body)) = request else { return };
                 match client::send_message(&token, self.id, &body).await {
                     Ok(message) => {
                         self.put(message);
                         self.edit(|d| {
+                            d.sending = false;
                             if d.text == body.text {
                                 d.text.clear();
                                 d.reply_to = None;
                             }
                         });
                     }
-                    Err(error) => self.edit(|d| d.error = Some(error.to_string())),
+                    Err(error) => self.edit(|d| {
+                        d.sending = false;
+                        d.error = Some(error.to_string());
+                    }),
                 }
             })
         }))
