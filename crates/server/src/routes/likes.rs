@@ -5,12 +5,12 @@
 
 use axum::extract::State;
 use axum::Json;
-use social_api::{rules, ConversationId, Message, MessageId, PostContext};
+use social_api::{rules, Conversation, ConversationId, Message, MessageId, PostContext};
 
 use crate::app::AppState;
 use crate::auth::AgentSession;
 use crate::error::{ApiError, ApiPath, Refused};
-use crate::platforms::Like;
+use crate::platforms::{Like, PlatformError};
 use crate::store::Session;
 
 pub async fn like(
@@ -57,17 +57,7 @@ async fn set(
         .message(id)
         .and_then(|m| m.platform_id.clone())
         .ok_or(ApiError::Refused(Refused::NotOnPlatform))?;
-    let request = Like {
-        source: conversation.source,
-        brand_id: conversation.brand.platform_id.clone(),
-        target_id,
-    };
-    let result = if liked {
-        state.platform.like(&request).await
-    } else {
-        state.platform.unlike(&request).await
-    };
-    if let Err(error) = result {
+    if let Err(error) = ask_platform(state, &conversation, target_id, liked).await {
         tracing::warn!(message = id.0, liked, reason = %error, "the platform did not take the like");
         return Err(error.into());
     }
@@ -115,17 +105,8 @@ async fn set_post(
     }
     // The rules refuse a conversation without a post.
     let post = conversation.post.as_ref().ok_or(rules::Denied::NoPost)?;
-    let request = Like {
-        source: conversation.source,
-        brand_id: conversation.brand.platform_id.clone(),
-        target_id: post.platform_id.clone(),
-    };
-    let result = if liked {
-        state.platform.like(&request).await
-    } else {
-        state.platform.unlike(&request).await
-    };
-    if let Err(error) = result {
+    let target_id = post.platform_id.clone();
+    if let Err(error) = ask_platform(state, &conversation, target_id, liked).await {
         tracing::warn!(conversation = id.0, liked, reason = %error, "the platform did not take the post like");
         return Err(error.into());
     }
@@ -136,4 +117,23 @@ async fn set_post(
         .await?
         .and_then(|c| c.post)
         .ok_or(ApiError::Internal("a liked post vanished".into()))
+}
+
+/// Likes or unlikes `target_id` on the platform as the conversation's brand channel.
+async fn ask_platform(
+    state: &AppState,
+    conversation: &Conversation,
+    target_id: String,
+    liked: bool,
+) -> Result<(), PlatformError> {
+    let request = Like {
+        source: conversation.source,
+        brand_id: conversation.brand.platform_id.clone(),
+        target_id,
+    };
+    if liked {
+        state.platform.like(&request).await
+    } else {
+        state.platform.unlike(&request).await
+    }
 }
