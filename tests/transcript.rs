@@ -13,6 +13,18 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The transcript of `conversation`, read-only, mounted and rendered.
+async fn show_transcript(
+    conversation: social_api::Conversation,
+) -> (web_sys::HtmlElement, impl Sized) {
+    let el = container();
+    let view = mount_to(el.clone(), move || {
+        view! { <Transcript state=OpenConversation::read_only(conversation.clone())/> }
+    });
+    settle().await;
+    (el, view)
+}
+
 fn items(el: &web_sys::Element) -> Vec<web_sys::Element> {
     all(el, ".transcript__list > li")
 }
@@ -23,12 +35,7 @@ fn marker(item: &web_sys::Element) -> String {
 
 #[wasm_bindgen_test]
 async fn each_message_shows_its_space_marker_and_author() {
-    let el = container();
-    let _view = mount_to(
-        el.clone(),
-        || view! { <Transcript state=OpenConversation::read_only(facebook_thread())/> },
-    );
-    settle().await;
+    let (el, _view) = show_transcript(facebook_thread()).await;
 
     by_role_named(&el, "heading", "Messages");
     let items = items(&el);
@@ -55,12 +62,7 @@ async fn each_message_shows_its_space_marker_and_author() {
 
 #[wasm_bindgen_test]
 async fn a_reply_quotes_what_it_answers() {
-    let el = container();
-    let _view = mount_to(
-        el.clone(),
-        || view! { <Transcript state=OpenConversation::read_only(facebook_thread())/> },
-    );
-    settle().await;
+    let (el, _view) = show_transcript(facebook_thread()).await;
 
     let items = items(&el);
     let quote = one(&items[1], "blockquote").expect("the reply has a quote");
@@ -76,22 +78,12 @@ async fn a_reply_quotes_what_it_answers() {
 
 #[wasm_bindgen_test]
 async fn liked_and_undelivered_messages_say_so() {
-    let el = container();
-    let _view = mount_to(
-        el.clone(),
-        || view! { <Transcript state=OpenConversation::read_only(facebook_thread())/> },
-    );
-    settle().await;
+    let (el, _view) = show_transcript(facebook_thread()).await;
     let items = items(&el);
     assert!(text(&items[2]).contains("Liked by Acme Support"));
     assert!(!text(&items[0]).contains("Liked by"));
 
-    let el = container();
-    let _view2 = mount_to(
-        el.clone(),
-        || view! { <Transcript state=OpenConversation::read_only(x_dm())/> },
-    );
-    settle().await;
+    let (el, _view2) = show_transcript(x_dm()).await;
     let items = all(&el, ".transcript__list > li");
     assert_eq!(
         one(&items[1], ".msg__author").map(|a| text(&a)).as_deref(),
