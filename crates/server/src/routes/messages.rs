@@ -114,25 +114,21 @@ pub async fn retry(
         .sending_mode(&session, id)
         .await?
         .ok_or(NO_MESSAGE)?;
-    let before = state
-        .store
-        .conversation(&session, conversation_id)
-        .await?
-        .ok_or(NO_MESSAGE)?;
-    let space = before.message(id).ok_or(NO_MESSAGE)?.space;
-    // The one retrying must be allowed to write there: a bot cannot publish a person's
-    // failed public reply.
-    rules::can_write_in(&before, &session.agent, space)?;
-    // Failed -> Pending in one statement: of two racing retries only one sends.
-    if !state.store.claim_retry(&session, id).await? {
-        return Err(ApiError::Refused(Refused::NotFailed));
-    }
     let conversation = state
         .store
         .conversation(&session, conversation_id)
         .await?
         .ok_or(NO_MESSAGE)?;
     let message = conversation.message(id).cloned().ok_or(NO_MESSAGE)?;
+    // The one retrying must be allowed to write there: a bot cannot publish a person's
+    // failed public reply.
+    rules::can_write_in(&conversation, &session.agent, message.space)?;
+    // Failed -> Pending in one statement: of two racing retries only one sends. What is
+    // sent (text, space, target) does not change with the claim, so the copy read above
+    // is the one to deliver.
+    if !state.store.claim_retry(&session, id).await? {
+        return Err(ApiError::Refused(Refused::NotFailed));
+    }
     let message = outbound::deliver(&state, &session, &conversation, &message, mode).await?;
     Ok(Json(message))
 }
