@@ -6,5 +6,6 @@ pub mod actions;
 pub mod length;
 pub mod model;
 pub mod rules;
+pub mod tweet;
 
 pub use model::*;
