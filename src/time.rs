@@ -40,3 +40,23 @@ pub fn iso(at: Timestamp) -> String {
     }
     String::from(date.to_iso_string())
 }
+
+/// The browser's time now.
+pub fn now() -> Timestamp {
+    Timestamp(Date::now() as i64)
+}
+
+/// "Now" as a signal that moves on every half minute, so controls bound to a time window
+/// (Messenger's 24 hours) close on screen when the window does, without a reload.
+pub fn live_clock() -> leptos::prelude::Signal<Timestamp> {
+    use leptos::prelude::*;
+    let (now_signal, set_now) = signal(now());
+    let ticking = set_interval_with_handle(
+        move || set_now.set(now()),
+        std::time::Duration::from_secs(30),
+    );
+    if let Ok(handle) = ticking {
+        on_cleanup(move || handle.clear());
+    }
+    now_signal.into()
+}

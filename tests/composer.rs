@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use leptos::prelude::*;
-use social_api::{actions::SendMessage, *};
+use social_api::*;
 use social_widget::state::draft::{caret_to_chars, caret_to_utf16};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

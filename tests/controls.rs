@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use social_api::{actions::DmInviteSent, *};
+use social_api::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

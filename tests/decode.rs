@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use serde::Serialize;
 use social_api::*;
-use social_widget::{client::Me, decode::from_value};
+use social_widget::decode::from_value;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -67,22 +67,47 @@ fn lists_sessions_and_problems_read_back_equal() {
     assert_eq!(from_value::<Problem>(parse(&json)).unwrap(), problem);
 }
 
+/// Every answer type the server sends, written by serde as the server does, decodes to
+/// an equal value.
+fn round_trips<T>(value: T)
+where
+    T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let read: T = from_value(as_server_writes(&value)).expect("readable");
+    assert_eq!(read, value);
+}
+
 #[wasm_bindgen_test]
-fn me_reads_the_documented_shape() {
-    let me: Me = from_value(parse(
-        r#"{"agent":{"id":7,"name":"Dana","kind":"human"},"role":"admin","account":"demo"}"#,
-    ))
-    .unwrap();
-    assert_eq!(
-        me.agent,
-        Agent {
-            id: AgentId(7),
-            name: "Dana".into(),
-            kind: AgentKind::Human
-        }
-    );
-    assert_eq!(me.role, Role::Admin);
-    assert_eq!(me.account, "demo");
+fn every_answer_type_round_trips() {
+    let admin = Agent {
+        role: Role::Admin,
+        ..human()
+    };
+    round_trips(Me {
+        agent: admin,
+        account: "demo".into(),
+    });
+    let thread = facebook_thread();
+    let mut private_reply = thread.messages[2].clone();
+    private_reply.private_reply = true;
+    private_reply.delivery = Delivery::Failed {
+        reason: "(#10) outside the window".into(),
+    };
+    round_trips(private_reply.clone());
+    round_trips(DmInviteSent {
+        public_reply: thread.messages[1].clone(),
+        private_reply: Some(private_reply),
+    });
+    round_trips(DmInviteSent {
+        public_reply: thread.messages[1].clone(),
+        private_reply: None,
+    });
+    let mut liked = post("A post");
+    liked.liked_by_brand = true;
+    round_trips(liked);
+    let mut unassigned = x_dm();
+    unassigned.assigned_to = None;
+    round_trips(unassigned);
 }
 
 #[wasm_bindgen_test]

@@ -13,17 +13,19 @@ use common::*;
 use leptos::{mount::mount_to, prelude::*};
 use social_api::*;
 use social_widget::{
-    client::ApiError, components::conversation_panel::ConversationPanel, state::ConversationModel,
+    client::ApiError,
+    components::conversation_panel::ConversationPanel,
+    state::{ConversationModel, Failure},
 };
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn fixture(id: ConversationId) -> Result<Conversation, ApiError> {
+fn fixture(id: ConversationId) -> Result<Conversation, Failure> {
     match id.0 {
         1 => Ok(facebook_thread()),
         2 => Ok(x_dm()),
-        _ => Err(ApiError::NotFound),
+        _ => Err(ApiError::NotFound.into()),
     }
 }
 
@@ -133,7 +135,8 @@ async fn a_failed_load_says_what_failed_and_retry_loads_again() {
                         status: 503,
                         title: "Service Unavailable".into(),
                         detail: Some("The store is offline.".into()),
-                    })
+                    }
+                    .into())
                 } else {
                     fixture(id)
                 }

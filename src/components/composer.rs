@@ -98,7 +98,7 @@ pub fn Composer(
                 rows="3"
                 node_ref=input
                 aria-describedby=described.clone()
-                prop:value=move || state.draft.with(|d| d.text.clone())
+                prop:value=move || state.draft.with(|d| d.compose.text.clone())
                 on:input=handler(move |ev| state.set_text(event_target_value(&ev)))
                 on:keydown=on_keydown
             ></textarea>

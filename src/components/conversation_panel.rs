@@ -11,7 +11,7 @@ use super::{
     status::{EmptyState, ErrorState, Loading},
     widget::Widget,
 };
-use crate::{client::ApiError, state::ConversationModel};
+use crate::state::{ConversationModel, Failure};
 
 /// The conversation the model has open, or `idle` when none is.
 #[component]
@@ -40,7 +40,7 @@ fn loaded(model: ConversationModel, id: ConversationId) -> impl IntoView {
         let conversation = model.load(id);
         move || match conversation.get() {
             // An aborted load belongs to a conversation no longer shown.
-            None | Some(Err(ApiError::Aborted)) => {
+            None | Some(Err(Failure::Superseded)) => {
                 EitherOf3::A(view! { <Loading label="Loading the conversation…"/> })
             }
             Some(Ok(conversation)) => {

@@ -1,7 +1,7 @@
 //! "Link to DM": a public reply inviting the consumer to a private conversation.
 
 use leptos::{either::Either, prelude::*};
-use social_api::{actions::dm_invite, rules::LinkToDm, Timestamp};
+use social_api::{actions::dm_invite, rules::LinkToDm};
 
 use super::handler;
 use crate::state::OpenConversation;
@@ -13,12 +13,7 @@ pub fn LinkToDmButton(
     /// The open conversation.
     state: OpenConversation,
 ) -> impl IntoView {
-    let link = move || {
-        state.capabilities.with(|c| {
-            c.as_ref()
-                .map_or(LinkToDm::Hidden, |c| c.link_to_dm.clone())
-        })
-    };
+    let link = move || state.link_to_dm.get();
     let invite = state.invite_action();
     let pending = invite.pending();
     let hint_id = format!("link-to-dm-hint-{}", state.id);
@@ -26,8 +21,11 @@ pub fn LinkToDmButton(
         let (enabled, hint) = match link() {
             LinkToDm::Hidden => return None,
             LinkToDm::Shown(Ok(())) => {
-                let now = Timestamp(js_sys::Date::now() as i64);
-                let text = state.conversation.with(|c| dm_invite(c, now).public_text);
+                let now = state.now.get();
+                let answering = state.draft.with(|d| d.compose.reply_to);
+                let text = state
+                    .conversation
+                    .with(|c| dm_invite(c, answering, now).public_text);
                 (true, format!("Sends publicly: “{text}”"))
             }
             LinkToDm::Shown(Err(denied)) => (false, denied.to_string()),

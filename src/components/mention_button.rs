@@ -34,7 +34,7 @@ pub fn MentionButton(
         let Some(textarea) = input.get_untracked() else {
             return;
         };
-        let text = state.draft.with_untracked(|d| d.text.clone());
+        let text = state.draft.with_untracked(|d| d.compose.text.clone());
         let caret = match textarea.selection_start() {
             Ok(Some(units)) => caret_to_chars(&text, units),
             _ => text.chars().count(),

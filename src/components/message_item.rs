@@ -2,17 +2,14 @@
 //! brand liked it or it is still on its way, and the agent's actions on it.
 
 use leptos::prelude::*;
-use social_api::{Author, Delivery, Message, MessageId, Space};
+use social_api::{rules::LikeTarget, Author, Delivery, Message, MessageId, Space};
 
 use super::{
-    like_button::{liked_note, notice, LikeButton},
+    like_button::{like_button_for, liked_note, notice},
     reply_button::ReplyButton,
     retry_button::RetryButton,
 };
-use crate::{
-    state::{OpenConversation, Target},
-    time,
-};
+use crate::{state::OpenConversation, time};
 
 /// How much of an answered message a reply quotes.
 pub const QUOTE_CHARS: usize = 80;
@@ -27,7 +24,7 @@ pub fn marker(space: Space) -> &'static str {
 }
 
 /// The marker's classes for a space. Whole static strings rather than `format!`: the
-/// widget's class attributes are then all `&'static str` (measured: smaller wasm).
+/// widget's class attributes are then all `&'static str` (docs/size.md).
 pub fn marker_class(space: Space) -> &'static str {
     match space {
         Space::Public => "marker marker--public",
@@ -115,7 +112,7 @@ pub fn MessageItem(
     let consumer_name = state
         .conversation
         .with_untracked(|c| c.consumer.profile.display_name().to_owned());
-    let target = Target::Message(id);
+    let target = LikeTarget::Message(id);
     let quote = reply_to
         .map(|answered| view! { <blockquote class="msg__quote">{quote_of(&state, answered)}</blockquote> });
     let delivery = move || {
@@ -132,18 +129,28 @@ pub fn MessageItem(
         };
         Some(view! { <p class=class>{text}</p> })
     };
-    let failed = Memo::new(move |_| {
-        message.with(|m| {
-            m.as_ref()
-                .is_some_and(|m| matches!(m.delivery, Delivery::Failed { .. }))
-        })
-    });
     let consumer = author.is_consumer();
     let actions = state.can_act().then(|| {
+        let retry = state.retry_action(id);
         view! {
             <div class="msg__actions">
-                {consumer.then(|| view! { <LikeButton state target/> <ReplyButton state id/> })}
-                {move || (!consumer && failed.get()).then(|| view! { <RetryButton state id/> })}
+                {like_button_for(state, target)}
+                <ReplyButton
+                    control=state.reply_control(id)
+                    pressed=Signal::derive(move || {
+                        state.reply_target.with(|t| t.is_some_and(|t| t.message() == id))
+                    })
+                    on_reply=Callback::new(move |()| state.reply_to(id))
+                    reason_id=format!("reply-reason-{id}")
+                />
+                <RetryButton
+                    control=state.retry_control(id)
+                    pending=retry.pending()
+                    on_retry=Callback::new(move |()| {
+                        retry.dispatch(());
+                    })
+                    reason_id=format!("retry-reason-{id}")
+                />
             </div>
         }
     });

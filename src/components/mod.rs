@@ -22,7 +22,7 @@ pub mod transcript;
 pub mod widget;
 
 /// An event handler, boxed: every handler of one event is then one type, so Leptos'
-/// listener code is in the wasm once rather than once per control (measured: smaller wasm).
+/// listener code is in the wasm once rather than once per control (docs/size.md).
 pub fn handler<E>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
     Box::new(f)
 }

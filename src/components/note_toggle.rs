@@ -15,7 +15,7 @@ pub fn NoteToggle(
         <label class="note-toggle">
             <input
                 type="checkbox"
-                prop:checked=move || state.draft.with(|d| d.internal)
+                prop:checked=move || state.draft.with(|d| d.compose.internal)
                 on:change=handler(move |ev| state.set_internal(event_target_checked(&ev)))
             />
             "Internal note"

@@ -2,14 +2,10 @@
 //! A consumer's post can be liked as the brand, as a consumer's message can.
 
 use leptos::prelude::*;
-use social_api::{PostContext, Source};
+use social_api::{rules::LikeTarget, PostContext, Source};
 
-use super::like_button::{liked_note, notice, LikeButton};
-use crate::{
-    links::safe_url,
-    state::{OpenConversation, Target},
-    time,
-};
+use super::like_button::{like_button_for, liked_note, notice};
+use crate::{links::safe_url, state::OpenConversation, time};
 
 /// The post's author, time, text, links to it on the platform, and the brand's like.
 #[component]
@@ -37,13 +33,9 @@ pub fn OriginalPost(
             <a href=href.to_owned() target="_blank" rel="noopener noreferrer">"Open attachment"</a>
         }
     });
-    let target = Target::Post;
+    let target = LikeTarget::Post;
     let actions = state.can_act().then(|| {
-        view! {
-            <div class="post__actions">
-                <LikeButton state target/>
-            </div>
-        }
+        view! { <div class="post__actions">{like_button_for(state, target)}</div> }
     });
     view! {
         <section class="post" aria-labelledby="post-heading">

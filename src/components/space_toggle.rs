@@ -20,7 +20,6 @@ pub fn SpaceToggle(
                 <input
                     type="radio"
                     name=name.clone()
-                    value=space.as_str()
                     prop:checked=move || state.toggle_space.get() == Some(space)
                     on:change=handler(move |_| state.choose_space(space))
                 />

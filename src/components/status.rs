@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::handler;
-use crate::client::ApiError;
+use crate::state::Failure;
 
 /// Something is on its way.
 #[component]
@@ -34,7 +34,7 @@ pub fn ErrorState(
     /// What failed, e.g. "Could not load the conversation.".
     what: &'static str,
     /// Why it failed.
-    error: ApiError,
+    error: Failure,
     /// Runs when the agent presses "Retry".
     on_retry: Callback<()>,
 ) -> impl IntoView {

@@ -5,7 +5,7 @@ pub mod standalone;
 
 use leptos::prelude::*;
 
-use crate::{client, components::conversation_panel::ConversationPanel, state::ConversationModel};
+use crate::components::status::EmptyState;
 
 /// Whether the widget is the top-level page rather than framed by a workspace.
 pub fn is_top_level() -> bool {
@@ -19,24 +19,16 @@ pub fn is_top_level() -> bool {
     }
 }
 
-/// The framed widget. No conversation is open until the host bridge opens one.
+/// The framed widget. Until the host bridge exists nothing opens a conversation here, so
+/// it says so and makes no calls.
 #[component]
 pub fn FramedHost() -> impl IntoView {
-    // The bridge will give both the open conversation and the agent's token.
-    let token = StoredValue::new(None::<String>);
-    let model = ConversationModel::new(Signal::stored(None), move |id| {
-        let token = token.get_value();
-        async move {
-            match token {
-                Some(token) => client::conversation(&token, id).await,
-                None => Err(client::ApiError::Unauthorized),
-            }
-        }
-    });
     view! {
         <main class="framed">
             <h1 class="visually-hidden">"Social conversation"</h1>
-            <ConversationPanel model idle="Waiting for the agent workspace to open a conversation."/>
+            <div class="panel">
+                <EmptyState text="Waiting for the agent workspace to open a conversation."/>
+            </div>
         </main>
     }
 }

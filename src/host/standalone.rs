@@ -2,17 +2,20 @@
 //! beside it at iframe width, so the widget can be worked on without a workspace.
 
 use leptos::{either::EitherOf3, prelude::*};
-use social_api::{ConversationId, ConversationSummary, ListView, Role};
+use social_api::{
+    names::{name_of, parse_name},
+    ConversationId, ConversationSummary, ListView, Me, Role,
+};
 
 use crate::{
-    client::{self, ApiError, Me},
+    client,
     components::{
         conversation_list::ConversationList,
         conversation_panel::ConversationPanel,
         handler,
         status::{ErrorState, Loading},
     },
-    state::{Actor, ConversationModel},
+    state::{Actor, ConversationModel, Failure},
 };
 
 /// The dev page: account and role pickers, then a session for them.
@@ -36,9 +39,9 @@ pub fn StandalonePage() -> impl IntoView {
                 <label for="role">"Role"</label>
                 <select
                     id="role"
-                    prop:value=move || role.get().as_str()
+                    prop:value=move || name_of(&role.get())
                     on:change=handler(move |ev| {
-                        if let Ok(picked) = event_target_value(&ev).parse() {
+                        if let Some(picked) = parse_name(&event_target_value(&ev)) {
                             role.set(picked);
                         }
                     })
@@ -75,7 +78,7 @@ fn DemoSession(account: String, role: Role) -> impl IntoView {
             let me = client::me(&token).await?;
             let mine = client::conversations(&token, ListView::Mine).await?;
             let all = client::conversations(&token, ListView::All).await?;
-            Ok::<_, ApiError>(Session {
+            Ok::<_, Failure>(Session {
                 token,
                 me,
                 mine,
@@ -131,13 +134,17 @@ fn Workspace(session: Session) -> impl IntoView {
     };
     let model = ConversationModel::new(open, move |id| {
         let token = token.get_value();
-        async move { client::conversation(&token, id).await }
+        async move {
+            client::conversation(&token, id)
+                .await
+                .map_err(Failure::from)
+        }
     })
     .acting_as(Signal::stored(Some(actor)));
     let signed_in = format!(
         "Signed in as {} ({}, account {})",
         me.agent.name,
-        me.role.as_str(),
+        name_of(&me.agent.role),
         me.account
     );
     view! {

@@ -1,36 +1,21 @@
-//! What the agent is writing in each conversation: text, reply target, chosen space and the
-//! last send's failure. Kept in one map above the conversation view, so a draft survives a
-//! switch to another conversation and a reload of this one.
+//! What the agent is writing in each conversation, and how its last send went. Kept in one
+//! map above the conversation view, so a draft survives a switch to another conversation
+//! and a reload of this one. What the draft is (and the request it becomes) is
+//! `social_api::compose`; this adds what only the widget knows.
 
 use leptos::prelude::*;
-use social_api::{ConversationId, MessageId, Space};
+use social_api::{compose::ComposerDraft, ConversationId};
 
 /// One conversation's draft.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Draft {
-    pub text: String,
-    /// The consumer message the reply answers.
-    pub reply_to: Option<MessageId>,
-    /// Public or Private as the agent chose it; `None` follows the conversation's default.
-    pub space: Option<Space>,
-    /// Written as an internal note, whatever `space` says.
-    pub internal: bool,
+    /// Text, reply target, chosen space and note mode.
+    pub compose: ComposerDraft,
     /// Why the last send failed, in words; cleared by the next attempt.
     pub error: Option<String>,
     /// A send of this draft is on its way. Kept here, not in the composer's action, so a
     /// switch away and back cannot offer Send again and post the reply twice.
     pub sending: bool,
-}
-
-impl Draft {
-    /// The space the agent asked for, as `rules::capabilities` takes it.
-    pub fn chosen(&self) -> Option<Space> {
-        if self.internal {
-            Some(Space::Internal)
-        } else {
-            self.space
-        }
-    }
 }
 
 /// Every conversation's draft. A list, not a map: an agent has a handful open, and a

@@ -1,26 +1,53 @@
 //! The reactive conversation model: the open conversation's id comes in as a signal, and
 //! each id gets its own resource, so a switch leaves nothing of the previous one behind.
-//! What outlives a switch (the drafts, who is acting) lives here, above the per-conversation
-//! model of [`open::OpenConversation`].
+//! What outlives a switch (the drafts, who is acting, the clock) lives here, above the
+//! per-conversation model of [`open::OpenConversation`].
 
 pub mod draft;
 pub mod open;
 
-use std::{future::Future, pin::Pin, rc::Rc};
+use std::{fmt, future::Future, pin::Pin, rc::Rc};
 
 use leptos::prelude::*;
-use social_api::{Agent, Conversation, ConversationId};
+use social_api::{Agent, Conversation, ConversationId, Timestamp};
 
 use crate::client::ApiError;
 pub use draft::{Draft, Drafts};
-pub use open::{OpenConversation, Target};
+pub use open::OpenConversation;
+
+/// Why something the widget asked for did not happen: what components show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Replaced by a newer request (the agent moved on); never shown.
+    Superseded,
+    /// In words the agent can act on.
+    Said(String),
+}
+
+impl From<ApiError> for Failure {
+    fn from(error: ApiError) -> Self {
+        match error {
+            ApiError::Aborted => Failure::Superseded,
+            other => Failure::Said(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Superseded => f.write_str("Replaced by a newer request."),
+            Failure::Said(words) => f.write_str(words),
+        }
+    }
+}
 
 /// What loads one conversation: the HTTP client in the app, fixtures in tests.
 type Fetch =
-    Rc<dyn Fn(ConversationId) -> Pin<Box<dyn Future<Output = Result<Conversation, ApiError>>>>>;
+    Rc<dyn Fn(ConversationId) -> Pin<Box<dyn Future<Output = Result<Conversation, Failure>>>>>;
 
-/// Who acts in the widget: the signed-in agent (the rules need its kind) and the bearer
-/// token the action calls carry.
+/// Who acts in the widget: the signed-in agent (the rules need its kind and role) and the
+/// bearer token the action calls carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub agent: Agent,
@@ -36,16 +63,18 @@ pub struct ConversationModel {
     pub actor: Signal<Option<Actor>>,
     /// Every conversation's draft, kept while the agent switches between them.
     pub drafts: Drafts,
+    /// "Now", for the rules' time windows.
+    pub now: Signal<Timestamp>,
     fetch: StoredValue<Fetch, LocalStorage>,
 }
 
 impl ConversationModel {
-    /// A model following `id`, loading each conversation with `fetch`. Read-only until
-    /// [`ConversationModel::acting_as`] names who acts.
+    /// A model following `id`, loading each conversation with `fetch`, on the browser's
+    /// clock. Read-only until [`ConversationModel::acting_as`] names who acts.
     pub fn new<F, Fut>(id: Signal<Option<ConversationId>>, fetch: F) -> Self
     where
         F: Fn(ConversationId) -> Fut + 'static,
-        Fut: Future<Output = Result<Conversation, ApiError>> + 'static,
+        Fut: Future<Output = Result<Conversation, Failure>> + 'static,
     {
         let fetch: Fetch = Rc::new(move |id| Box::pin(fetch(id)));
         Self {
@@ -53,6 +82,7 @@ impl ConversationModel {
             id: Memo::new(move |_| id.get()),
             actor: Signal::stored(None),
             drafts: Drafts::new(),
+            now: crate::time::live_clock(),
             fetch: StoredValue::new_local(fetch),
         }
     }
@@ -62,15 +92,20 @@ impl ConversationModel {
         Self { actor, ..self }
     }
 
+    /// The same model on another clock (tests fix the time).
+    pub fn at(self, now: Signal<Timestamp>) -> Self {
+        Self { now, ..self }
+    }
+
     /// The resource of one conversation. Create it inside the view keyed on `id`: a switch
     /// then disposes it, which aborts its request (see `client`) and drops a late answer.
-    pub fn load(&self, id: ConversationId) -> LocalResource<Result<Conversation, ApiError>> {
+    pub fn load(&self, id: ConversationId) -> LocalResource<Result<Conversation, Failure>> {
         let fetch = self.fetch;
         LocalResource::new(move || fetch.with_value(|fetch| fetch(id)))
     }
 
     /// The per-conversation model of a loaded conversation.
     pub fn open(&self, conversation: Conversation) -> OpenConversation {
-        OpenConversation::new(conversation, self.actor, self.drafts)
+        OpenConversation::new(conversation, self.actor, self.drafts, self.now)
     }
 }

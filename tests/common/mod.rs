@@ -42,6 +42,7 @@ pub fn message(id: i64, author: Author, space: Space, text: &str) -> Message {
         sent_at: Timestamp(1_700_000_000_000 + id * 60_000),
         liked_by_brand: false,
         delivery: Delivery::Sent,
+        private_reply: false,
     }
 }
 
@@ -82,6 +83,11 @@ pub fn conversation(
             profile,
         },
         post,
+        // Assigned to the agent the tests act as.
+        assigned_to: Some(Assignee {
+            id: human().id,
+            name: human().name,
+        }),
         messages,
     }
 }
@@ -343,8 +349,12 @@ pub fn human() -> Agent {
         id: AgentId(7),
         name: "Dana".into(),
         kind: AgentKind::Human,
+        role: Role::Agent,
     }
 }
+
+/// The tests' "now": an hour after the first fixture message, so Meta's windows are open.
+pub const NOW: Timestamp = Timestamp(1_700_000_000_000 + 3_600_000);
 
 pub const TOKEN: &str = "test-token";
 
@@ -404,9 +414,10 @@ pub fn mount_panel(
         };
         let model = ConversationModel::new(id, move |id| {
             let found = conversations.iter().find(|c| c.id == id).cloned();
-            async move { found.ok_or(social_widget::client::ApiError::NotFound) }
+            async move { found.ok_or(social_widget::state::Failure::Said("Not found.".into())) }
         })
-        .acting_as(Signal::stored(Some(actor)));
+        .acting_as(Signal::stored(Some(actor)))
+        .at(Signal::stored(NOW));
         view! { <ConversationPanel model idle="Nothing open"/> }
     })
 }

@@ -1,37 +1,9 @@
-//! What an agent's action sends and what it becomes on the platform: request bodies of the
-//! action endpoints, the mention inserted in a draft, and the invitation to a private
-//! conversation. Pure, so the widget previews exactly what the server will send.
+//! What an agent's action puts on the platform: the mention inserted in a draft, and the
+//! invitation to a private conversation. Pure, so the widget previews exactly what the
+//! server will send.
 
-use crate::model::{Author, Conversation, Message, MessageId, Source, Space, Timestamp};
-use serde::{Deserialize, Serialize};
-
-/// Body of `POST /api/conversations/{id}/messages`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SendMessage {
-    pub text: String,
-    pub space: Space,
-    /// The consumer message this answers; without it a public reply answers the
-    /// consumer's last public message.
-    #[serde(default)]
-    pub reply_to: Option<MessageId>,
-    /// Whether the text carries the consumer's mention (see [`mention_for`]).
-    #[serde(default)]
-    pub mention: bool,
-    /// Files or rich content: never allowed in public.
-    #[serde(default)]
-    pub attachments: Vec<String>,
-}
-
-/// Answer of `POST /api/conversations/{id}/dm-invite`: the public reply with the link and,
-/// on Facebook where allowed, the private reply sent to the comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DmInviteSent {
-    pub public_reply: Message,
-    pub private_reply: Option<Message>,
-}
-
-/// Meta accepts one private reply per comment, within this long after the comment.
-pub const PRIVATE_REPLY_WINDOW_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+use crate::model::{Author, Conversation, MessageId, Source, Space, Timestamp};
+use crate::rules::private_reply_open;
 
 /// The text that mentions the consumer: X `@username`; on Facebook the name, which the
 /// server turns into a tag of the consumer's id.
@@ -46,10 +18,43 @@ pub fn mention_for(conversation: &Conversation) -> Option<String> {
     }
 }
 
+/// Whether `text` mentions `mention` (`@handle`, or `@Name` on Facebook) as a mention of
+/// its own: in any letter case, and not as the start of a longer one or inside an address
+/// (`@samantha` and `sam@sam.com` do not mention `@sam`). The boundaries are X's own
+/// (twitter-text's mention rules); handles are ASCII, so ASCII case folding is X's too,
+/// and it keeps Unicode's case tables out of the widget's wasm.
+pub fn has_mention(text: &str, mention: &str) -> bool {
+    let wanted: Vec<char> = mention.chars().collect();
+    let chars: Vec<char> = text.chars().collect();
+    if wanted.is_empty() {
+        return false;
+    }
+    let glued_before = |c: char| c.is_ascii_alphanumeric() || "_!#$%&*@＠".contains(c);
+    // Latin letters with accents continue a name too (twitter-text's `latinAccentChars`).
+    let glued_after = |c: char| {
+        c.is_ascii_alphanumeric()
+            || "_@＠".contains(c)
+            || matches!(c, '\u{C0}'..='\u{24F}' if c != '\u{D7}' && c != '\u{F7}')
+    };
+    chars.windows(wanted.len()).enumerate().any(|(at, window)| {
+        window
+            .iter()
+            .zip(&wanted)
+            .all(|(a, b)| a.eq_ignore_ascii_case(b))
+            && at
+                .checked_sub(1)
+                .and_then(|i| chars.get(i))
+                .is_none_or(|&c| !glued_before(c))
+            && chars
+                .get(at + wanted.len())
+                .is_none_or(|&c| !glued_after(c))
+    })
+}
+
 /// Inserts `mention` into `text` at `caret` (a char index), once: a draft that already
 /// holds it is returned unchanged. Returns the new text and the caret after the mention.
 pub fn insert_mention(text: &str, caret: usize, mention: &str) -> (String, usize) {
-    if text.contains(mention) {
+    if has_mention(text, mention) {
         return (text.to_owned(), caret.min(text.chars().count()));
     }
     let at = text
@@ -78,48 +83,50 @@ pub struct DmInvite {
     /// The public reply: on X it carries the compose link that X clients show as a
     /// "Send a private message" button; on Facebook the page's m.me link.
     pub public_text: String,
-    /// The public comment to answer with a Facebook private reply, when one is allowed.
+    /// The consumer's public message the invitation answers.
+    pub answers: Option<MessageId>,
+    /// The same comment, when it may also get a Facebook private reply.
     pub private_reply_to: Option<MessageId>,
 }
 
-/// The invitation for this conversation at `now`.
-pub fn dm_invite(conversation: &Conversation, now: Timestamp) -> DmInvite {
+/// The invitation for this conversation at `now`, answering `reply_to` (or, without one,
+/// the consumer's latest public message).
+pub fn dm_invite(
+    conversation: &Conversation,
+    reply_to: Option<MessageId>,
+    now: Timestamp,
+) -> DmInvite {
     let brand = &conversation.brand;
-    match conversation.source {
-        Source::X => DmInvite {
-            public_text: format!(
-                "We'd like to help you privately: https://twitter.com/messages/compose?recipient_id={}",
-                brand.platform_id
-            ),
-            private_reply_to: None,
-        },
-        Source::Facebook => DmInvite {
-            public_text: format!(
-                "We'd like to help you privately: https://m.me/{}",
-                brand.handle.as_deref().unwrap_or(&brand.platform_id)
-            ),
-            private_reply_to: private_reply_target(conversation, now),
-        },
+    let answers = reply_to.or_else(|| default_public_target(conversation));
+    let public_text = match conversation.source {
+        Source::X => format!(
+            "We'd like to help you privately: https://twitter.com/messages/compose?recipient_id={}",
+            brand.platform_id
+        ),
+        Source::Facebook => format!(
+            "We'd like to help you privately: https://m.me/{}",
+            brand.handle.as_deref().unwrap_or(&brand.platform_id)
+        ),
+    };
+    DmInvite {
+        public_text,
+        answers,
+        private_reply_to: answers
+            .filter(|&comment| may_get_private_reply(conversation, comment, now)),
     }
 }
 
-/// The consumer's latest public comment that may still get a Facebook private reply:
-/// under seven days old and not answered privately yet.
-pub fn private_reply_target(conversation: &Conversation, now: Timestamp) -> Option<MessageId> {
-    if conversation.source != Source::Facebook {
-        return None;
-    }
-    let comment = conversation
-        .consumer_messages()
-        .filter(|m| m.space == Space::Public && m.platform_id.is_some())
-        .last()?;
-    let fresh = now.0 - comment.sent_at.0 < PRIVATE_REPLY_WINDOW_MS;
+/// Whether `comment` may still get its one Facebook private reply: under seven days old,
+/// and none sent or tried yet (a failed one is sent again with Retry, not a second time).
+pub fn may_get_private_reply(
+    conversation: &Conversation,
+    comment: MessageId,
+    now: Timestamp,
+) -> bool {
     let answered = conversation.messages.iter().any(|m| {
-        m.space == Space::Private
-            && m.reply_to == Some(comment.id)
-            && !matches!(m.author, Author::Consumer)
+        m.private_reply && m.reply_to == Some(comment) && !matches!(m.author, Author::Consumer)
     });
-    (fresh && !answered).then_some(comment.id)
+    !answered && private_reply_open(conversation, comment, now).is_ok()
 }
 
 /// The message a public reply without a chosen target answers: the consumer's last public one.
@@ -169,9 +176,41 @@ mod tests {
         assert_eq!(insert_mention("é é", 1, "@x"), ("é @x é".into(), 4));
     }
 
+    #[test]
+    fn a_mention_is_found_in_any_case_and_only_as_a_whole_mention() {
+        assert!(has_mention("Hi @sam thanks", "@sam"));
+        assert!(has_mention("@SAM: thanks", "@sam"));
+        assert!(has_mention("thanks @Sam", "@sam"));
+        assert!(has_mention("(@sam)", "@sam"));
+        assert!(!has_mention("Hi @samantha", "@sam"), "a longer handle");
+        assert!(
+            !has_mention("mail sam@sam.com", "@sam"),
+            "inside an address"
+        );
+        assert!(!has_mention("Hi @sam_2", "@sam"));
+        assert!(!has_mention("Hi sam", "@sam"));
+        assert!(!has_mention("anything", ""));
+        assert!(has_mention("Hi @Maria Gonzalez!", "@Maria Gonzalez"));
+        assert!(
+            !has_mention("Hi @samé", "@sam"),
+            "an accented letter goes on"
+        );
+        assert!(
+            has_mention("日本@sam です", "@sam"),
+            "X lets CJK touch a mention"
+        );
+    }
+
+    #[test]
+    fn a_longer_handle_does_not_stop_the_mention_being_inserted() {
+        assert_eq!(
+            insert_mention("Hi @samantha", 0, "@sam"),
+            ("@sam Hi @samantha".into(), 5)
+        );
+    }
+
     fn facebook_thread(comment_age_ms: i64) -> Conversation {
         use crate::model::*;
-        let now = 10 * PRIVATE_REPLY_WINDOW_MS;
         Conversation {
             id: ConversationId(1),
             source: Source::Facebook,
@@ -185,6 +224,7 @@ mod tests {
                 profile: Profile::Withheld(WithheldReason::EuPrivacy),
             },
             post: None,
+            assigned_to: None,
             messages: vec![Message {
                 id: MessageId(5),
                 platform_id: Some("c5".into()),
@@ -192,45 +232,85 @@ mod tests {
                 space: Space::Public,
                 text: "Where is my order?".into(),
                 reply_to: None,
-                sent_at: Timestamp(now - comment_age_ms),
+                sent_at: Timestamp(NOW.0 - comment_age_ms),
                 liked_by_brand: false,
                 delivery: Delivery::Sent,
+                private_reply: false,
             }],
         }
     }
 
-    const NOW: Timestamp = Timestamp(10 * PRIVATE_REPLY_WINDOW_MS);
+    const WEEK: i64 = crate::rules::PRIVATE_REPLY_WINDOW_MS;
+    const NOW: Timestamp = Timestamp(10 * WEEK);
 
     #[test]
     fn facebook_invites_with_the_pages_m_me_link_and_a_private_reply_within_seven_days() {
-        let invite = dm_invite(&facebook_thread(60_000), NOW);
+        let invite = dm_invite(&facebook_thread(60_000), None, NOW);
         assert!(invite.public_text.ends_with("https://m.me/acmeoutdoor"));
+        assert_eq!(invite.answers, Some(MessageId(5)));
         assert_eq!(invite.private_reply_to, Some(MessageId(5)));
     }
 
     #[test]
-    fn no_private_reply_after_seven_days_or_a_second_time() {
-        let old = facebook_thread(PRIVATE_REPLY_WINDOW_MS + 1);
-        assert_eq!(dm_invite(&old, NOW).private_reply_to, None);
+    fn the_private_reply_window_is_seven_days_to_the_millisecond() {
+        let last_moment = facebook_thread(WEEK - 1);
+        assert_eq!(
+            dm_invite(&last_moment, None, NOW).private_reply_to,
+            Some(MessageId(5))
+        );
+        let closed = facebook_thread(WEEK);
+        assert_eq!(dm_invite(&closed, None, NOW).private_reply_to, None);
+        assert_eq!(WEEK, 7 * 24 * 60 * 60 * 1000);
+    }
 
+    #[test]
+    fn a_comment_gets_one_private_reply_even_if_it_failed() {
+        use crate::model::*;
         let mut answered = facebook_thread(60_000);
         let mut reply = answered.messages[0].clone();
         reply.id = MessageId(6);
-        reply.author = crate::model::Author::Agent {
-            id: crate::model::AgentId(1),
+        reply.author = Author::Agent {
+            id: AgentId(1),
             name: "Dana".into(),
         };
         reply.space = Space::Private;
         reply.reply_to = Some(MessageId(5));
-        answered.messages.push(reply);
-        assert_eq!(dm_invite(&answered, NOW).private_reply_to, None);
+        reply.private_reply = true;
+        reply.delivery = Delivery::Failed {
+            reason: "no".into(),
+        };
+        answered.messages.push(reply.clone());
+        assert_eq!(dm_invite(&answered, None, NOW).private_reply_to, None);
+
+        // An ordinary DM answering the comment is not a private reply.
+        let mut dm = facebook_thread(60_000);
+        reply.private_reply = false;
+        dm.messages.push(reply);
+        assert_eq!(
+            dm_invite(&dm, None, NOW).private_reply_to,
+            Some(MessageId(5))
+        );
+    }
+
+    #[test]
+    fn the_invitation_answers_the_chosen_message() {
+        use crate::model::*;
+        let mut c = facebook_thread(60_000);
+        let mut later = c.messages[0].clone();
+        later.id = MessageId(7);
+        later.platform_id = Some("c7".into());
+        c.messages.push(later);
+        assert_eq!(dm_invite(&c, None, NOW).answers, Some(MessageId(7)));
+        let chosen = dm_invite(&c, Some(MessageId(5)), NOW);
+        assert_eq!(chosen.answers, Some(MessageId(5)));
+        assert_eq!(chosen.private_reply_to, Some(MessageId(5)));
     }
 
     #[test]
     fn x_invites_with_the_compose_link_of_the_brand_account() {
         let mut c = facebook_thread(0);
         c.source = Source::X;
-        let invite = dm_invite(&c, NOW);
+        let invite = dm_invite(&c, None, NOW);
         assert!(invite
             .public_text
             .ends_with("https://twitter.com/messages/compose?recipient_id=1001"));
@@ -244,5 +324,23 @@ mod tests {
     #[test]
     fn a_withheld_facebook_profile_cannot_be_mentioned() {
         assert_eq!(mention_for(&facebook_thread(0)), None);
+    }
+
+    #[test]
+    fn x_mentions_the_handle_and_facebook_the_name() {
+        use crate::model::*;
+        let mut c = facebook_thread(0);
+        c.consumer.profile = Profile::Available(PublicProfile {
+            display_name: "Sam Lee".into(),
+            handle: Some("samlee".into()),
+            picture_url: None,
+            profile_url: None,
+            locale: None,
+            timezone: None,
+            follower_count: None,
+        });
+        assert_eq!(mention_for(&c).as_deref(), Some("@Sam Lee"));
+        c.source = Source::X;
+        assert_eq!(mention_for(&c).as_deref(), Some("@samlee"));
     }
 }

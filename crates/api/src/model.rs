@@ -64,25 +64,6 @@ impl Source {
             Source::X => "X",
         }
     }
-
-    /// The parse form used in URLs and the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Facebook => "facebook",
-            Source::X => "x",
-        }
-    }
-}
-
-impl std::str::FromStr for Source {
-    type Err = UnknownVariant;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "facebook" => Ok(Source::Facebook),
-            "x" => Ok(Source::X),
-            _ => Err(UnknownVariant),
-        }
-    }
 }
 
 /// Where a message is visible.
@@ -106,32 +87,7 @@ impl Space {
             Space::Internal => "Internal note",
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Space::Public => "public",
-            Space::Private => "private",
-            Space::Internal => "internal",
-        }
-    }
 }
-
-impl std::str::FromStr for Space {
-    type Err = UnknownVariant;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "public" => Ok(Space::Public),
-            "private" => Ok(Space::Private),
-            "internal" => Ok(Space::Internal),
-            _ => Err(UnknownVariant),
-        }
-    }
-}
-
-/// A stored enum value that this version does not know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("unknown value")]
-pub struct UnknownVariant;
 
 /// The brand's own Facebook Page or X account that the conversation is with.
 /// Likes and replies are made as this identity, never as the agent's personal one.
@@ -216,24 +172,6 @@ impl WithheldReason {
             }
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WithheldReason::EuPrivacy => "eu_privacy",
-            WithheldReason::NoProfileAvailable => "no_profile_available",
-        }
-    }
-}
-
-impl std::str::FromStr for WithheldReason {
-    type Err = UnknownVariant;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "eu_privacy" => Ok(WithheldReason::EuPrivacy),
-            "no_profile_available" => Ok(WithheldReason::NoProfileAvailable),
-            _ => Err(UnknownVariant),
-        }
-    }
 }
 
 /// The original post or tweet a public conversation hangs on.
@@ -271,6 +209,27 @@ impl Author {
     pub fn is_consumer(&self) -> bool {
         matches!(self, Author::Consumer)
     }
+
+    /// Which kind of author, without the details: how storage keeps it.
+    pub fn kind(&self) -> AuthorKind {
+        match self {
+            Author::Consumer => AuthorKind::Consumer,
+            Author::Agent { .. } => AuthorKind::Agent,
+            Author::Bot { .. } => AuthorKind::Bot,
+            Author::System => AuthorKind::System,
+        }
+    }
+}
+
+/// [`Author`]'s variants without their data; their names are `Author`'s serde tags
+/// (a test in `names` holds the two together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorKind {
+    Consumer,
+    Agent,
+    Bot,
+    System,
 }
 
 /// Whether an outgoing message reached the platform.
@@ -280,6 +239,26 @@ pub enum Delivery {
     Pending,
     Sent,
     Failed { reason: String },
+}
+
+impl Delivery {
+    /// Which state, without the reason: how storage keeps it.
+    pub fn state(&self) -> DeliveryState {
+        match self {
+            Delivery::Pending => DeliveryState::Pending,
+            Delivery::Sent => DeliveryState::Sent,
+            Delivery::Failed { .. } => DeliveryState::Failed,
+        }
+    }
+}
+
+/// [`Delivery`]'s variants without their data, named as `Delivery`'s serde tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    Pending,
+    Sent,
+    Failed,
 }
 
 /// One message of a conversation.
@@ -297,6 +276,10 @@ pub struct Message {
     /// Liked by the brand's page or account.
     pub liked_by_brand: bool,
     pub delivery: Delivery,
+    /// A Facebook private reply: a Messenger message that answers the public comment
+    /// `reply_to` (Meta allows one per comment, within seven days of it).
+    #[serde(default)]
+    pub private_reply: bool,
 }
 
 /// A whole conversation, as the widget shows it.
@@ -308,8 +291,19 @@ pub struct Conversation {
     pub consumer: Consumer,
     /// The post or tweet a public conversation started on; none for a DM-only one.
     pub post: Option<PostContext>,
+    /// The agent who owns the conversation; `None` while nobody does. Only they (or an
+    /// admin) may act in it.
+    #[serde(default)]
+    pub assigned_to: Option<Assignee>,
     /// Oldest first.
     pub messages: Vec<Message>,
+}
+
+/// The agent a conversation is assigned to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignee {
+    pub id: AgentId,
+    pub name: String,
 }
 
 impl Conversation {
@@ -365,6 +359,7 @@ pub struct Agent {
     pub id: AgentId,
     pub name: String,
     pub kind: AgentKind,
+    pub role: Role,
 }
 
 /// A person or an automation writing for the brand.
@@ -376,55 +371,11 @@ pub enum AgentKind {
     Bot,
 }
 
-/// The roles of a brand account's users.
+/// The roles of a brand account's users. An agent acts in the conversations assigned
+/// to them; an admin may act in any conversation of the account, as themself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Agent,
     Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Agent => "agent",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = UnknownVariant;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "agent" => Ok(Role::Agent),
-            "admin" => Ok(Role::Admin),
-            _ => Err(UnknownVariant),
-        }
-    }
-}
-
-/// Body of `POST /api/demo/session`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DemoSessionRequest {
-    /// `demo` or `other`.
-    pub account: String,
-    pub role: Role,
-}
-
-/// Answer of `POST /api/demo/session`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionToken {
-    pub token: String,
-}
-
-/// An RFC 9457 problem body (`application/problem+json`), as every error answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
 }

@@ -13,6 +13,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::platforms::{NotConnected, Platform, RecordingPlatform};
@@ -29,6 +30,8 @@ pub struct AppState {
     pub site: Arc<Site>,
     /// Facebook and X. Demo mode records calls; tests put in their own.
     pub platform: Arc<dyn Platform>,
+    /// "Now" for the rules' time windows; tests fix it.
+    pub clock: Clock,
 }
 
 /// Why the server could not start or stopped early.
@@ -68,12 +71,23 @@ impl AppState {
             demo: config.demo,
             site: Arc::new(Site::load(&config.static_dir, &config.frame_ancestors)),
             platform,
+            clock: Clock::system(),
         })
     }
 
     /// The same state with another platform (tests inject a recording one).
     pub fn with_platform(self, platform: Arc<dyn Platform>) -> Self {
         Self { platform, ..self }
+    }
+
+    /// The same state with another clock (tests fix the time).
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
+    }
+
+    /// The time now, as the rules take it.
+    pub fn now(&self) -> social_api::Timestamp {
+        self.clock.now()
     }
 }
 
@@ -116,6 +130,9 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         })?;
     let addr = listener.local_addr()?;
     println!("social-server listening on http://{addr}");
+    if config.demo {
+        println!("the standalone dev page, with the demo data: http://{addr}/dev/");
+    }
     tracing::info!(%addr, demo = config.demo, "listening");
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())

@@ -19,7 +19,7 @@ const X_BRAND_ID: &str = "1500000000000000001";
 
 /// Seeds the demo accounts relative to now; a second call changes nothing.
 pub async fn seed(store: &dyn Store) -> Result<SeedOutcome, StoreError> {
-    store.seed(&accounts(crate::now())).await
+    store.seed(&accounts(crate::clock::system_now())).await
 }
 
 /// The demo accounts, their timestamps relative to `now`.
@@ -42,6 +42,7 @@ fn msg(author: SeedAuthor, space: Space, text: &str, sent_at: Timestamp) -> Seed
         sent_at,
         liked_by_brand: false,
         delivery: Delivery::Sent,
+        private_reply: false,
     }
 }
 

@@ -8,47 +8,12 @@ use axum::http::{request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use social_api::rules::Denied;
-use social_api::Problem;
+use social_api::{rule_problem_type, Problem, PROBLEM_TYPE_PREFIX};
 
 use crate::platforms::PlatformError;
 use crate::store::StoreError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
-
-/// The namespace of this API's own problem types.
-const TYPE_PREFIX: &str = "urn:social-widget:";
-
-/// Rules the server keeps beyond `social_api::rules`, each a 422 named in the `type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refused {
-    /// `not-failed`: only a message whose delivery failed can be sent again.
-    NotFailed,
-    /// `attachments-not-supported`: files cannot be sent yet, in any space.
-    AttachmentsNotSupported,
-    /// `not-on-platform`: the message has no platform id, so it cannot be liked.
-    NotOnPlatform,
-}
-
-impl Refused {
-    pub fn rule(self) -> &'static str {
-        match self {
-            Refused::NotFailed => "not-failed",
-            Refused::AttachmentsNotSupported => "attachments-not-supported",
-            Refused::NotOnPlatform => "not-on-platform",
-        }
-    }
-
-    /// What the agent reads.
-    pub fn text(self) -> &'static str {
-        match self {
-            Refused::NotFailed => "Only a message whose delivery failed can be sent again.",
-            Refused::AttachmentsNotSupported => "Sending files is not supported yet.",
-            Refused::NotOnPlatform => {
-                "This message is not on the platform (it has no platform id), so it cannot be liked."
-            }
-        }
-    }
-}
 
 /// What is wrong with a request's `Idempotency-Key`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,15 +55,12 @@ pub enum ApiError {
     /// 405: the path exists, the method does not.
     #[error("method not allowed")]
     MethodNotAllowed,
-    /// 422: well-formed JSON of the wrong shape.
+    /// 422: well-formed JSON of the wrong shape (an unknown field included).
     #[error("unprocessable: {0}")]
     Unprocessable(String),
     /// 422: a rule of `social_api::rules` says no; the problem `type` names the rule.
     #[error("denied: {0}")]
     Denied(#[from] Denied),
-    /// 422: a rule of this server (not of `social_api::rules`) says no; `type` names it.
-    #[error("refused: {0:?}")]
-    Refused(Refused),
     /// 400, 409 or 422 (see [`KeyProblem`]): the `Idempotency-Key` is missing, malformed,
     /// reused for another request, or its first request is still running.
     #[error("idempotency key: {0:?}")]
@@ -120,106 +82,129 @@ pub enum ApiError {
     Internal(String),
 }
 
+/// How one error answers: status, the problem `type` (`None`: `about:blank`, the status
+/// says it all), its title (`None`: the status phrase) and the detail.
+struct Answer {
+    status: StatusCode,
+    kind: Option<String>,
+    title: Option<String>,
+    detail: Option<String>,
+}
+
+impl Answer {
+    fn plain(status: StatusCode, detail: Option<String>) -> Self {
+        Self {
+            status,
+            kind: None,
+            title: None,
+            detail,
+        }
+    }
+
+    fn own(status: StatusCode, name: &str, title: &str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            kind: Some(format!("{PROBLEM_TYPE_PREFIX}{name}")),
+            title: Some(title.into()),
+            detail: Some(detail.into()),
+        }
+    }
+}
+
 impl ApiError {
-    pub fn status(&self) -> StatusCode {
+    /// Everything this error answers, in one place so status, type, title and detail
+    /// cannot drift apart.
+    fn answer(&self) -> Answer {
+        use StatusCode as S;
         match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Unprocessable(_) | ApiError::Denied(_) | ApiError::Refused(_) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
-            ApiError::IdempotencyKey(KeyProblem::Missing | KeyProblem::Invalid) => {
-                StatusCode::BAD_REQUEST
-            }
-            ApiError::IdempotencyKey(KeyProblem::Reused) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::IdempotencyKey(KeyProblem::InProgress) => StatusCode::CONFLICT,
-            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Platform(_) => StatusCode::BAD_GATEWAY,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Store(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn detail(&self) -> Option<String> {
-        match self {
-            ApiError::BadRequest(d) | ApiError::Unprocessable(d) => Some(d.clone()),
-            ApiError::Unauthorized(AuthFailure::Missing) => {
-                Some("Send `Authorization: Bearer <token>`.".into())
-            }
-            ApiError::Unauthorized(AuthFailure::Malformed) => {
-                Some("The Authorization header is not `Bearer <token>`.".into())
-            }
-            ApiError::Unauthorized(AuthFailure::Unknown) => {
-                Some("The session is unknown or has ended: sign in again.".into())
-            }
-            ApiError::NotFound(what) | ApiError::Unavailable(what) => Some((*what).into()),
-            ApiError::Denied(denied) => Some(denied.to_string()),
-            ApiError::Refused(refused) => Some(refused.text().into()),
-            ApiError::IdempotencyKey(KeyProblem::Missing) => Some(
-                "Send an `Idempotency-Key` header (a new random value per action) with every POST."
+            ApiError::BadRequest(d) => Answer::plain(S::BAD_REQUEST, Some(d.clone())),
+            ApiError::Unauthorized(failure) => Answer::plain(
+                S::UNAUTHORIZED,
+                Some(
+                    match failure {
+                        AuthFailure::Missing => "Send `Authorization: Bearer <token>`.",
+                        AuthFailure::Malformed => {
+                            "The Authorization header is not `Bearer <token>`."
+                        }
+                        AuthFailure::Unknown => {
+                            "The session is unknown or has ended: sign in again."
+                        }
+                    }
                     .into(),
+                ),
             ),
-            ApiError::IdempotencyKey(KeyProblem::Invalid) => Some(
-                "The `Idempotency-Key` must be 1 to 255 visible ASCII characters.".into(),
-            ),
-            ApiError::IdempotencyKey(KeyProblem::Reused) => Some(
-                "This Idempotency-Key was used for another request; use a new key for a new action."
-                    .into(),
-            ),
-            ApiError::IdempotencyKey(KeyProblem::InProgress) => Some(
-                "The first request with this Idempotency-Key is still running; ask again shortly."
-                    .into(),
-            ),
-            ApiError::PayloadTooLarge => None,
-            ApiError::Platform(error) => Some(error.reason()),
-            ApiError::MethodNotAllowed => None,
-            ApiError::Store(_) | ApiError::Internal(_) => None,
-        }
-    }
-
-    /// The problem `type` and `title` of errors that have their own type; `None` for
-    /// those the status says everything about.
-    fn own_type(&self) -> Option<(String, String)> {
-        let own = |name: &str, title: &str| Some((format!("{TYPE_PREFIX}{name}"), title.into()));
-        match self {
+            ApiError::NotFound(what) => Answer::plain(S::NOT_FOUND, Some((*what).into())),
+            ApiError::MethodNotAllowed => Answer::plain(S::METHOD_NOT_ALLOWED, None),
+            ApiError::Unprocessable(d) => {
+                Answer::plain(S::UNPROCESSABLE_ENTITY, Some(d.clone()))
+            }
             ApiError::Denied(denied) => {
-                own(&format!("rule:{}", denied.rule()), &denied.to_string())
+                let reason = denied.to_string();
+                Answer {
+                    status: S::UNPROCESSABLE_ENTITY,
+                    kind: Some(rule_problem_type(denied.rule())),
+                    title: Some(reason.clone()),
+                    detail: Some(reason),
+                }
             }
-            ApiError::Refused(refused) => own(&format!("rule:{}", refused.rule()), refused.text()),
-            ApiError::IdempotencyKey(KeyProblem::Missing) => {
-                own("idempotency-key-missing", "Idempotency-Key missing")
+            ApiError::IdempotencyKey(KeyProblem::Missing) => Answer::own(
+                S::BAD_REQUEST,
+                "idempotency-key-missing",
+                "Idempotency-Key missing",
+                "Send an `Idempotency-Key` header (a new random value per action) with every POST.",
+            ),
+            ApiError::IdempotencyKey(KeyProblem::Invalid) => Answer::own(
+                S::BAD_REQUEST,
+                "idempotency-key-invalid",
+                "Idempotency-Key malformed",
+                "The `Idempotency-Key` must be 1 to 255 visible ASCII characters.",
+            ),
+            ApiError::IdempotencyKey(KeyProblem::Reused) => Answer::own(
+                S::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "Idempotency-Key reused",
+                "This Idempotency-Key was used for another request; use a new key for a new action.",
+            ),
+            ApiError::IdempotencyKey(KeyProblem::InProgress) => Answer::own(
+                S::CONFLICT,
+                "idempotency-key-in-progress",
+                "Request still in progress",
+                "The first request with this Idempotency-Key is still running; ask again shortly.",
+            ),
+            ApiError::PayloadTooLarge => Answer::plain(S::PAYLOAD_TOO_LARGE, None),
+            ApiError::Platform(error) => Answer::own(
+                S::BAD_GATEWAY,
+                "platform-error",
+                "The platform did not do it.",
+                error.reason(),
+            ),
+            ApiError::Unavailable(what) => {
+                Answer::plain(S::SERVICE_UNAVAILABLE, Some((*what).into()))
             }
-            ApiError::IdempotencyKey(KeyProblem::Invalid) => {
-                own("idempotency-key-invalid", "Idempotency-Key malformed")
+            ApiError::Store(_) | ApiError::Internal(_) => {
+                Answer::plain(S::INTERNAL_SERVER_ERROR, None)
             }
-            ApiError::IdempotencyKey(KeyProblem::Reused) => {
-                own("idempotency-key-reused", "Idempotency-Key reused")
-            }
-            ApiError::IdempotencyKey(KeyProblem::InProgress) => {
-                own("idempotency-key-in-progress", "Request still in progress")
-            }
-            ApiError::Platform(_) => own("platform-error", "The platform did not do it."),
-            _ => None,
         }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.answer().status
     }
 
     /// The problem body this error answers with.
     pub fn problem(&self) -> Problem {
-        let status = self.status();
-        // `about:blank`: the status says it all; RFC 9457 then wants its phrase as title.
-        let (kind, title) = self.own_type().unwrap_or_else(|| {
-            (
-                "about:blank".into(),
-                status.canonical_reason().unwrap_or("Error").into(),
-            )
-        });
-        Problem {
+        let Answer {
+            status,
             kind,
             title,
+            detail,
+        } = self.answer();
+        Problem {
+            // RFC 9457: `about:blank` takes the status phrase as its title.
+            kind: kind.unwrap_or_else(|| "about:blank".into()),
+            title: title.unwrap_or_else(|| status.canonical_reason().unwrap_or("Error").into()),
             status: status.as_u16(),
-            detail: self.detail(),
+            detail,
         }
     }
 }
@@ -338,6 +323,7 @@ mod tests {
         assert_eq!(problem.status, 500);
         assert_eq!(problem.title, "Internal Server Error");
         assert_eq!(problem.detail, None);
+        assert_eq!(problem.kind, "about:blank");
     }
 
     #[test]
@@ -353,5 +339,20 @@ mod tests {
     fn titles_are_the_status_phrases() {
         assert_eq!(ApiError::NotFound("x").problem().title, "Not Found");
         assert_eq!(ApiError::Unprocessable("x".into()).problem().status, 422);
+    }
+
+    #[test]
+    fn our_own_types_say_what_they_are_and_what_to_do() {
+        let in_progress = ApiError::IdempotencyKey(KeyProblem::InProgress).problem();
+        assert_eq!(in_progress.status, 409);
+        assert_eq!(
+            in_progress.kind,
+            "urn:social-widget:idempotency-key-in-progress"
+        );
+        assert!(in_progress.detail.is_some_and(|d| d.contains("shortly")));
+        let platform = ApiError::Platform(PlatformError::Rejected("(#10) nope".into())).problem();
+        assert_eq!(platform.status, 502);
+        assert_eq!(platform.kind, "urn:social-widget:platform-error");
+        assert_eq!(platform.detail.as_deref(), Some("(#10) nope"));
     }
 }

@@ -86,7 +86,7 @@ async fn once(
 
     match state
         .store
-        .claim_key(&session, &key, &hash, crate::now())
+        .claim_key(&session, &key, &hash, state.now())
         .await?
     {
         KeyClaim::Claimed => {

@@ -1,16 +1,24 @@
 //! Sends a stored outgoing message to its platform and records what happened: the one
 //! path shared by new messages, retries and invitations.
 
-use social_api::{Conversation, Message, Space};
+use social_api::names::name_of;
+use social_api::{rules, Conversation, Message, Space, Timestamp};
 
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::platforms::{Outbound, PlatformError};
 use crate::store::{Attempt, SendingMode, Session};
 
-/// The platform request for `message` of `conversation`: it threads to the platform id of
-/// the message it answers (a public reply without one goes under the post).
-pub fn request_for(conversation: &Conversation, message: &Message, mode: SendingMode) -> Outbound {
+/// The platform request for `message` of `conversation`, sent by the session's agent at
+/// `now`: it threads to the platform id of the message it answers (a public reply without
+/// one goes under the post) and carries the Messenger tag Meta requires by then.
+pub fn request_for(
+    conversation: &Conversation,
+    session: &Session,
+    message: &Message,
+    mode: SendingMode,
+    now: Timestamp,
+) -> Outbound {
     let answered = message
         .reply_to
         .and_then(|id| conversation.message(id))
@@ -22,6 +30,10 @@ pub fn request_for(conversation: &Conversation, message: &Message, mode: Sending
             .filter(|_| message.space == Space::Public)
             .map(|p| p.platform_id.clone())
     };
+    // A private reply is not a Messenger message in Meta's sense: it has its own window.
+    let tag = (!mode.private_reply)
+        .then(|| rules::send_tag(conversation, &session.agent, message.space, now))
+        .flatten();
     Outbound {
         source: conversation.source,
         brand_id: conversation.brand.platform_id.clone(),
@@ -29,6 +41,7 @@ pub fn request_for(conversation: &Conversation, message: &Message, mode: Sending
         consumer_id: conversation.consumer.platform_id.clone(),
         text: message.text.clone(),
         mention: mode.mention,
+        tag,
     }
 }
 
@@ -41,7 +54,7 @@ pub async fn deliver(
     message: &Message,
     mode: SendingMode,
 ) -> Result<Message, ApiError> {
-    let request = request_for(conversation, message, mode);
+    let request = request_for(conversation, session, message, mode, state.now());
     let platform = &state.platform;
     let result: Result<String, PlatformError> = match (message.space, mode.private_reply) {
         (Space::Internal, _) => return Ok(message.clone()),
@@ -49,21 +62,18 @@ pub async fn deliver(
         (Space::Private, true) => platform.private_reply(&request).await,
         (Space::Private, false) => platform.send_private(&request).await,
     };
+    let space = name_of(&message.space);
     let reason;
     let attempt = match &result {
         Ok(platform_id) => {
-            tracing::info!(
-                message = message.id.0,
-                space = message.space.as_str(),
-                "sent"
-            );
+            tracing::info!(message = message.id.0, space, "sent");
             Attempt::Sent { platform_id }
         }
         Err(error) => {
             reason = error.reason();
             tracing::warn!(
                 message = message.id.0,
-                space = message.space.as_str(),
+                space,
                 %reason,
                 "the platform did not take the message"
             );

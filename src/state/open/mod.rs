@@ -1,82 +1,19 @@
-//! The one reactive model of an open conversation: the conversation, who acts, and the
-//! draft go in as signals; what every control may do comes out as memos over them
-//! (`rules::capabilities`, `rules::check_draft`). The agent's intents are methods here, and
-//! the mutations `Action`s whose futures write the answer (or the rollback) into the model.
+//! The one reactive model of an open conversation: the conversation, who acts, the draft
+//! and the time go in as signals; what every control may do comes out as memos over them,
+//! each the value of one `social_api::rules` function. The agent's intents
+//! ([`intents`]) and the mutations ([`mutations`]) are methods on the same model.
 
-use std::{future::Future, pin::Pin, rc::Rc};
+mod intents;
+mod mutations;
 
 use leptos::prelude::*;
 use social_api::{
-    actions::{insert_mention, mention_for, SendMessage},
     length::measure,
-    rules::{self, Capabilities, Denied, ReplyTarget},
-    Conversation, ConversationId, Message, MessageId, Space,
+    rules::{self, Capabilities, Denied, LikeControl, LikeTarget, LinkToDm, ReplyTarget},
+    Conversation, ConversationId, MessageId, Space, Timestamp,
 };
 
 use super::{Actor, Draft, Drafts};
-use crate::client::{self, Liked};
-
-/// The work of one dispatch: the synchronous part runs at once (optimistic writes), the
-/// future answers. One boxed type for every action, so the wasm carries the action
-/// machinery once rather than once per mutation (measured: several KB).
-type Work = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = ()>>>>;
-
-fn action(work: Work) -> Action<(), ()> {
-    Action::new_local(move |_: &()| work())
-}
-
-/// What the brand likes, and what a notice is about: one message, or the post the
-/// conversation hangs on. One like action and one button serve both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    Message(MessageId),
-    Post,
-}
-
-impl Target {
-    /// Whether the brand likes it now.
-    pub fn liked(self, c: &Conversation) -> bool {
-        match self {
-            Target::Message(id) => c.message(id).is_some_and(|m| m.liked_by_brand),
-            Target::Post => c.post.as_ref().is_some_and(|p| p.liked_by_brand),
-        }
-    }
-
-    /// Whether the rules let the brand like it (`like`) or take its like back.
-    fn allowed(self, c: &Conversation, like: bool) -> Result<(), Denied> {
-        match (self, like) {
-            (Target::Message(id), true) => rules::can_like(c, id),
-            (Target::Message(id), false) => rules::can_unlike(c, id),
-            (Target::Post, true) => rules::can_like_post(c),
-            (Target::Post, false) => rules::can_unlike_post(c),
-        }
-    }
-
-    /// What its Like button shows: `Some(true)` liked (it may be taken back),
-    /// `Some(false)` not liked (it may be liked), `None` no button.
-    pub fn like_button(self, c: &Conversation) -> Option<bool> {
-        if self.allowed(c, false).is_ok() {
-            Some(true)
-        } else {
-            self.allowed(c, true).is_ok().then_some(false)
-        }
-    }
-
-    fn set_liked(self, c: &mut Conversation, liked: bool) {
-        match self {
-            Target::Message(id) => {
-                if let Some(m) = c.messages.iter_mut().find(|m| m.id == id) {
-                    m.liked_by_brand = liked;
-                }
-            }
-            Target::Post => {
-                if let Some(p) = &mut c.post {
-                    p.liked_by_brand = liked;
-                }
-            }
-        }
-    }
-}
 
 /// One conversation while it is open.
 #[derive(Clone, Copy)]
@@ -86,77 +23,88 @@ pub struct OpenConversation {
     pub conversation: RwSignal<Conversation>,
     /// Who acts; `None` shows the conversation without controls.
     pub actor: Signal<Option<Actor>>,
+    /// "Now", for Meta's time windows.
+    pub now: Signal<Timestamp>,
     /// This conversation's draft (a view of the map above the conversation view).
     pub draft: Memo<Draft>,
-    /// What the controls may do; `None` when nobody acts.
+    /// What the composer's controls may do; `None` when nobody acts.
     pub capabilities: Memo<Option<Capabilities>>,
     /// The Public/Private choice the toggle shows, when there is a toggle.
     pub toggle_space: Memo<Option<Space>>,
     /// The message the draft answers, while it is part of the conversation.
     pub reply_target: Memo<Option<ReplyTarget>>,
-    /// Whether the draft may be sent now, and why not.
+    /// The Link to DM control, for an invitation answering the draft's reply target.
+    pub link_to_dm: Memo<LinkToDm>,
+    /// Whether the draft may be sent now, and why not: the very check the server makes
+    /// of the request the draft becomes.
     pub sendable: Memo<Result<(), Denied>>,
     /// The draft's length as the platform counts it in the space it goes to.
     pub length: Memo<usize>,
-    /// Why the last like, unlike or retry of a message, or like or unlike of the post, failed.
-    pub notices: RwSignal<Vec<(Target, String)>>,
+    /// Why the last like, unlike or retry failed, per message (or the post).
+    pub notices: RwSignal<Vec<(LikeTarget, String)>>,
     /// Why the last "Link to DM" failed.
     pub invite_error: RwSignal<Option<String>>,
     drafts: Drafts,
 }
 
 impl OpenConversation {
-    pub fn new(conversation: Conversation, actor: Signal<Option<Actor>>, drafts: Drafts) -> Self {
+    pub fn new(
+        conversation: Conversation,
+        actor: Signal<Option<Actor>>,
+        drafts: Drafts,
+        now: Signal<Timestamp>,
+    ) -> Self {
         let id = conversation.id;
         let conversation = RwSignal::new(conversation);
         let draft = Memo::new(move |_| drafts.get(id));
-        let chosen = Memo::new(move |_| draft.with(Draft::chosen));
+        let chosen = Memo::new(move |_| draft.with(|d| d.compose.chosen()));
         let capabilities = Memo::new(move |_| {
-            let chosen = chosen.get();
+            let (chosen, now) = (chosen.get(), now.get());
             actor.with(|actor| {
                 let agent = &actor.as_ref()?.agent;
-                Some(conversation.with(|c| rules::capabilities(c, agent, chosen)))
+                Some(conversation.with(|c| rules::capabilities(c, agent, chosen, now)))
             })
         });
         let toggle_space = Memo::new(move |_| {
             let toggle = capabilities.with(|c| c.as_ref().and_then(|c| c.toggle))?;
             // A toggle is offered only when both spaces are, so any choice holds.
-            Some(draft.with(|d| d.space).unwrap_or(toggle.default))
+            Some(draft.with(|d| d.compose.space).unwrap_or(toggle.default))
         });
         let reply_target = Memo::new(move |_| {
-            let target = draft.with(|d| d.reply_to)?;
+            let target = draft.with(|d| d.compose.reply_to)?;
             conversation.with(|c| ReplyTarget::new(c, target).ok())
         });
-        let space =
-            move || capabilities.with(|c| c.as_ref().map(|c| c.space).unwrap_or(Space::Internal));
+        let link_to_dm = Memo::new(move |_| {
+            let (reply_to, now) = (draft.with(|d| d.compose.reply_to), now.get());
+            actor.with(|actor| match actor {
+                Some(actor) => {
+                    conversation.with(|c| rules::link_to_dm(c, &actor.agent, reply_to, now))
+                }
+                None => LinkToDm::Hidden,
+            })
+        });
         let sendable = Memo::new(move |_| {
-            let space = space();
-            let reply_to = reply_target.get();
+            let now = now.get();
             actor.with(|actor| {
                 let agent = &actor.as_ref().ok_or(Denied::Empty)?.agent;
-                draft.with(|d| {
-                    let draft = rules::Draft {
-                        text: &d.text,
-                        space,
-                        reply_to,
-                        has_attachments: false,
-                    };
-                    conversation.with(|c| rules::check_draft(c, agent, &draft))
-                })
+                draft.with(|d| conversation.with(|c| d.compose.request(c, agent, now).map(drop)))
             })
         });
         let length = Memo::new(move |_| {
             let source = conversation.with(|c| c.source);
-            draft.with(|d| measure(source, space(), &d.text))
+            let space = capabilities.with(|c| c.as_ref().map_or(Space::Internal, |c| c.space));
+            draft.with(|d| measure(source, space, &d.compose.text))
         });
         Self {
             id,
             conversation,
             actor,
+            now,
             draft,
             capabilities,
             toggle_space,
             reply_target,
+            link_to_dm,
             sendable,
             length,
             notices: RwSignal::new(Vec::new()),
@@ -167,7 +115,12 @@ impl OpenConversation {
 
     /// A conversation shown without controls (nobody acts), with a draft list of its own.
     pub fn read_only(conversation: Conversation) -> Self {
-        Self::new(conversation, Signal::stored(None), Drafts::new())
+        Self::new(
+            conversation,
+            Signal::stored(None),
+            Drafts::new(),
+            Signal::stored(crate::time::now()),
+        )
     }
 
     /// Whether someone acts, so the controls are shown.
@@ -180,65 +133,38 @@ impl OpenConversation {
             .with_untracked(|a| a.as_ref().map(|a| a.token.clone()))
     }
 
-    fn edit(&self, change: impl FnOnce(&mut Draft)) {
-        self.drafts.update(self.id, change);
+    /// A value of the rules for whoever acts now; `None` while nobody does.
+    fn ruled<T: PartialEq + Send + Sync + 'static>(
+        &self,
+        rule: impl Fn(&Conversation, &social_api::Agent, Timestamp) -> Option<T> + Send + Sync + 'static,
+    ) -> Memo<Option<T>> {
+        let (conversation, actor, now) = (self.conversation, self.actor, self.now);
+        Memo::new(move |_| {
+            let now = now.get();
+            actor.with(|actor| {
+                let agent = &actor.as_ref()?.agent;
+                conversation.with(|c| rule(c, agent, now))
+            })
+        })
     }
 
-    // ---- Draft intents ------------------------------------------------------------------
-
-    pub fn set_text(&self, text: String) {
-        self.edit(|d| d.text = text);
+    /// The Like button of `target`: `rules::like_control`.
+    pub fn like_control(&self, target: LikeTarget) -> Memo<Option<LikeControl>> {
+        self.ruled(move |c, agent, _| rules::like_control(c, agent, target))
     }
 
-    /// The agent picked Public or Private on the toggle.
-    pub fn choose_space(&self, space: Space) {
-        self.edit(|d| d.space = Some(space));
+    /// The Reply button of `message`: `rules::reply_control`.
+    pub fn reply_control(&self, message: MessageId) -> Memo<Option<Result<(), Denied>>> {
+        self.ruled(move |c, agent, _| rules::reply_control(c, agent, message))
     }
 
-    pub fn set_internal(&self, internal: bool) {
-        self.edit(|d| d.internal = internal);
-    }
-
-    /// Answers `message`; a target in the other space moves the draft there when the
-    /// toggle offers that space.
-    pub fn reply_to(&self, message: MessageId) {
-        let Some(target) = self
-            .conversation
-            .with_untracked(|c| ReplyTarget::new(c, message).ok())
-        else {
-            return;
-        };
-        let offered = self
-            .capabilities
-            .with_untracked(|c| c.as_ref().is_some_and(|c| c.toggle.is_some()));
-        self.edit(|d| {
-            d.reply_to = Some(target.message());
-            if offered && target.space() != Space::Internal {
-                d.space = Some(target.space());
-            }
-        });
-    }
-
-    pub fn clear_reply(&self) {
-        self.edit(|d| d.reply_to = None);
-    }
-
-    /// Inserts the consumer's mention at `caret` (a char index), once. Returns the new
-    /// text and the caret after the mention, or `None` when mentioning is not possible.
-    pub fn mention(&self, caret: usize) -> Option<(String, usize)> {
-        self.capabilities
-            .with_untracked(|c| c.as_ref().map(|c| c.mention.is_ok()))
-            .filter(|ok| *ok)?;
-        let mention = self.conversation.with_untracked(mention_for)?;
-        let (text, caret) = self
-            .draft
-            .with_untracked(|d| insert_mention(&d.text, caret, &mention));
-        self.set_text(text.clone());
-        Some((text, caret))
+    /// The Retry button of `message`: `rules::retry_control`.
+    pub fn retry_control(&self, message: MessageId) -> Memo<Option<Result<(), Denied>>> {
+        self.ruled(move |c, agent, now| rules::retry_control(c, agent, message, now))
     }
 
     /// Why the last action on `target` failed, if it did (tracked).
-    pub fn notice(&self, target: Target) -> Option<String> {
+    pub fn notice(&self, target: LikeTarget) -> Option<String> {
         self.notices.with(|all| {
             all.iter()
                 .find(|(of, _)| *of == target)
@@ -246,158 +172,12 @@ impl OpenConversation {
         })
     }
 
-    fn set_notice(&self, target: Target, notice: Option<String>) {
+    fn set_notice(&self, target: LikeTarget, notice: Option<String>) {
         self.notices.update(|all| {
             all.retain(|(of, _)| *of != target);
             if let Some(notice) = notice {
                 all.push((target, notice));
             }
         });
-    }
-
-    /// Replaces a message with the server's version of it.
-    fn put(&self, message: Message) {
-        self.conversation.update(
-            |c| match c.messages.iter_mut().find(|m| m.id == message.id) {
-                Some(old) => *old = message,
-                None => c.messages.push(message),
-            },
-        );
-    }
-
-    // ---- Mutations ----------------------------------------------------------------------
-
-    /// Sends the draft, if the rules allow it now. On success the message joins the
-    /// transcript and the draft clears (unless the agent typed on meanwhile); on failure
-    /// the draft stays as typed and the reason is kept with it.
-    pub fn send_action(self) -> Action<(), ()> {
-        action(Rc::new(move || {
-            let request = self
-                .outgoing()
-                .filter(|_| !self.draft.with_untracked(|d| d.sending));
-            self.edit(|d| {
-                d.error = None;
-                d.sending = request.is_some();
-            });
-            Box::pin(async move {
-                let Some((token, body)) = request else { return };
-                match client::send_message(&token, self.id, &body).await {
-                    Ok(message) => {
-                        self.put(message);
-                        self.edit(|d| {
-                            d.sending = false;
-                            if d.text == body.text {
-                                d.text.clear();
-                                d.reply_to = None;
-                            }
-                        });
-                    }
-                    Err(error) => self.edit(|d| {
-                        d.sending = false;
-                        d.error = Some(error.to_string());
-                    }),
-                }
-            })
-        }))
-    }
-
-    /// The request for the draft as it is, when the rules let it go.
-    fn outgoing(&self) -> Option<(String, SendMessage)> {
-        let token = self.token()?;
-        self.sendable.get_untracked().ok()?;
-        let caps = self.capabilities.get_untracked()?;
-        let text = self.draft.with_untracked(|d| d.text.clone());
-        let mention = caps.mention.is_ok()
-            && self
-                .conversation
-                .with_untracked(mention_for)
-                .is_some_and(|m| text.contains(&m));
-        let body = SendMessage {
-            text,
-            space: caps.space,
-            reply_to: self.reply_target.get_untracked().map(|t| t.message()),
-            mention,
-            attachments: Vec::new(),
-        };
-        Some((token, body))
-    }
-
-    /// Likes `target` (a message or the post) for the brand, or takes the like back when
-    /// the brand likes it. Optimistic: the model shows the new state at once and returns to
-    /// the old one, with the reason, on failure.
-    pub fn like_action(self, target: Target) -> Action<(), ()> {
-        action(Rc::new(move || {
-            let (liked, allowed) = self.conversation.with_untracked(|c| {
-                let liked = !target.liked(c);
-                (liked, target.allowed(c, liked))
-            });
-            let token = self.token().filter(|_| allowed.is_ok());
-            if token.is_some() {
-                self.set_liked(target, liked);
-            }
-            self.set_notice(target, None);
-            Box::pin(async move {
-                let Some(token) = token else { return };
-                let message = match target {
-                    Target::Message(message) => Some(message),
-                    Target::Post => None,
-                };
-                let answer = client::like(&token, self.id, message, liked).await;
-                let answer = answer.map(|answer| match answer {
-                    Liked::Message(message) => self.put(message),
-                    Liked::Post(post) => self.conversation.update(|c| c.post = Some(post)),
-                });
-                if let Err(error) = answer {
-                    self.set_liked(target, !liked);
-                    let what = if liked { "Not liked" } else { "Not unliked" };
-                    self.set_notice(target, Some(format!("{what}: {error}")));
-                }
-            })
-        }))
-    }
-
-    fn set_liked(&self, target: Target, liked: bool) {
-        self.conversation.update(|c| target.set_liked(c, liked));
-    }
-
-    /// Sends a failed message again, with its stored text.
-    pub fn retry_action(self, message: MessageId) -> Action<(), ()> {
-        action(Rc::new(move || {
-            let token = self.token();
-            self.set_notice(Target::Message(message), None);
-            Box::pin(async move {
-                let Some(token) = token else { return };
-                match client::retry(&token, message).await {
-                    Ok(answer) => self.put(answer),
-                    Err(error) => self
-                        .set_notice(Target::Message(message), Some(format!("Not sent: {error}"))),
-                }
-            })
-        }))
-    }
-
-    /// "Link to DM": the public invitation (and a Facebook private reply where allowed).
-    pub fn invite_action(self) -> Action<(), ()> {
-        action(Rc::new(move || {
-            let allowed = self.capabilities.with_untracked(
-                |c| matches!(c, Some(c) if c.link_to_dm == rules::LinkToDm::Shown(Ok(()))),
-            );
-            let token = self.token().filter(|_| allowed);
-            self.invite_error.set(None);
-            Box::pin(async move {
-                let Some(token) = token else { return };
-                match client::dm_invite(&token, self.id).await {
-                    Ok(sent) => {
-                        self.put(sent.public_reply);
-                        if let Some(private) = sent.private_reply {
-                            self.put(private);
-                        }
-                    }
-                    Err(error) => self
-                        .invite_error
-                        .set(Some(format!("The invitation was not sent: {error}"))),
-                }
-            })
-        }))
     }
 }

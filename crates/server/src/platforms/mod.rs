@@ -6,6 +6,7 @@ mod recording;
 pub use recording::{Call, RecordingPlatform};
 
 use async_trait::async_trait;
+use social_api::rules::MessageTag;
 use social_api::Source;
 
 /// A message to write on the platform, as the brand.
@@ -24,6 +25,8 @@ pub struct Outbound {
     /// Whether the consumer is mentioned: on X the text already carries `@handle`; on
     /// Facebook the client tags `consumer_id`.
     pub mention: bool,
+    /// The Messenger tag Meta requires after its standard 24 hours (`HUMAN_AGENT`).
+    pub tag: Option<MessageTag>,
 }
 
 /// A like (or its withdrawal) made as the brand's Page or X account, never as a person.

@@ -33,7 +33,8 @@ impl Call {
 #[derive(Debug, Default)]
 pub struct RecordingPlatform {
     calls: Mutex<Vec<Call>>,
-    failures: Mutex<VecDeque<String>>,
+    /// What the coming calls answer, in order: `None` succeeds, `Some` fails with it.
+    failures: Mutex<VecDeque<Option<String>>>,
     delay: Mutex<Duration>,
     next_id: AtomicU64,
 }
@@ -50,7 +51,14 @@ impl RecordingPlatform {
 
     /// The next call fails with `reason`; calling it twice fails the next two calls.
     pub fn fail_next(&self, reason: impl Into<String>) {
-        lock(&self.failures).push_back(reason.into());
+        lock(&self.failures).push_back(Some(reason.into()));
+    }
+
+    /// The next `succeeding` calls succeed, the one after fails with `reason`.
+    pub fn fail_next_after(&self, succeeding: usize, reason: impl Into<String>) {
+        let mut failures = lock(&self.failures);
+        failures.extend(std::iter::repeat_n(None, succeeding));
+        failures.push_back(Some(reason.into()));
     }
 
     /// Every call takes this long to answer (to let tests race requests).
@@ -68,11 +76,14 @@ impl RecordingPlatform {
             Call::Like(l) | Call::Unlike(l) => l.source,
         };
         lock(&self.calls).push(call);
-        if let Some(reason) = lock(&self.failures).pop_front() {
+        if let Some(Some(reason)) = lock(&self.failures).pop_front() {
             return Err(PlatformError::Rejected(reason));
         }
         let n = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-        Ok(format!("recorded-{}-{n}", source.as_str()))
+        Ok(format!(
+            "recorded-{}-{n}",
+            social_api::names::name_of(&source)
+        ))
     }
 }
 

@@ -20,12 +20,12 @@ pub async fn create_session(
             &request.account,
             request.role,
             &token_sha256(&token),
-            crate::now(),
+            state.now(),
         )
         .await?;
     if !created {
         return Err(ApiError::NotFound("There is no such demo account."));
     }
-    tracing::info!(account = ?request.account, role = request.role.as_str(), "demo session opened");
+    tracing::info!(account = ?request.account, role = %social_api::names::name_of(&request.role), "demo session opened");
     Ok(Json(SessionToken { token }))
 }

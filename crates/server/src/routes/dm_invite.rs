@@ -1,13 +1,14 @@
 //! `POST /api/conversations/{id}/dm-invite`: "Link to DM". A public reply inviting the
 //! consumer to a private conversation and, on Facebook where Meta allows it, a private
-//! reply to their comment that opens the Messenger conversation.
+//! reply to the same comment that opens the Messenger conversation.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use social_api::actions::{default_public_target, dm_invite, DmInviteSent};
-use social_api::{rules, Conversation, ConversationId, Message, MessageId, Space};
+use social_api::{
+    rules, Conversation, ConversationId, DmInviteRequest, DmInviteSent, Message, MessageId, Space,
+};
 
 use crate::app::AppState;
 use crate::auth::AgentSession;
@@ -19,27 +20,20 @@ use crate::store::{NewDelivery, NewMessage, SendingMode, Session};
 pub const PRIVATE_REPLY_TEXT: &str =
     "Thanks for your comment! We've opened this private conversation so we can help you with the details.";
 
-/// The body is empty or a JSON object (`{}`); 201 with both messages as stored now.
+/// The body is empty or a [`DmInviteRequest`]; 201 with both messages as stored now.
 pub async fn send(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
     ApiPath(id): ApiPath<ConversationId>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<DmInviteSent>), ApiError> {
-    if !body.iter().all(u8::is_ascii_whitespace)
-        && serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body).is_err()
-    {
-        return Err(ApiError::BadRequest(
-            "Send no body, or an empty JSON object `{}`.".into(),
-        ));
-    }
+    let request = read_request(&body)?;
     let conversation = state
         .store
         .conversation(&session, id)
         .await?
         .ok_or(ApiError::NotFound("There is no such conversation."))?;
-    rules::can_link_to_dm(&conversation, &session.agent, Space::Public)?;
-    let invite = dm_invite(&conversation, crate::now());
+    let invite = rules::check_dm_invite(&conversation, &session.agent, &request, state.now())?;
 
     let public_reply = send_one(
         &state,
@@ -47,7 +41,7 @@ pub async fn send(
         &conversation,
         Space::Public,
         &invite.public_text,
-        default_public_target(&conversation),
+        invite.answers,
         false,
     )
     .await?
@@ -76,6 +70,21 @@ pub async fn send(
     ))
 }
 
+/// An empty body is the default request; JSON that does not parse is a 400, JSON of the
+/// wrong shape (an unknown field included) a 422.
+fn read_request(body: &[u8]) -> Result<DmInviteRequest, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(DmInviteRequest::default());
+    }
+    serde_json::from_slice(body).map_err(|error| {
+        if error.is_data() {
+            ApiError::Unprocessable(error.to_string())
+        } else {
+            ApiError::BadRequest(error.to_string())
+        }
+    })
+}
+
 /// Stores and sends one message; `None` when a private reply to that comment exists
 /// already (a racing invitation sent it).
 async fn send_one(
@@ -96,7 +105,7 @@ async fn send_one(
         space,
         text,
         reply_to,
-        sent_at: crate::now(),
+        sent_at: state.now(),
         delivery: NewDelivery::Pending,
         mode,
     };

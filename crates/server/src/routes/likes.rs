@@ -5,20 +5,24 @@
 
 use axum::extract::State;
 use axum::Json;
-use social_api::{rules, Conversation, ConversationId, Message, MessageId, PostContext};
+use social_api::rules::{self, LikeTarget};
+use social_api::{Conversation, ConversationId, Message, MessageId, PostContext};
 
 use crate::app::AppState;
 use crate::auth::AgentSession;
-use crate::error::{ApiError, ApiPath, Refused};
+use crate::error::{ApiError, ApiPath};
 use crate::platforms::{Like, PlatformError};
 use crate::store::Session;
+
+const NO_MESSAGE: ApiError = ApiError::NotFound("There is no such message.");
+const NO_CONVERSATION: ApiError = ApiError::NotFound("There is no such conversation.");
 
 pub async fn like(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
     ApiPath(id): ApiPath<MessageId>,
 ) -> Result<Json<Message>, ApiError> {
-    set(&state, &session, id, true).await.map(Json)
+    set_message(&state, &session, id, true).await.map(Json)
 }
 
 pub async fn unlike(
@@ -26,47 +30,7 @@ pub async fn unlike(
     AgentSession(session): AgentSession,
     ApiPath(id): ApiPath<MessageId>,
 ) -> Result<Json<Message>, ApiError> {
-    set(&state, &session, id, false).await.map(Json)
-}
-
-/// Checks the rule, asks the platform, and only then records the like: a platform
-/// failure answers 502 and leaves the message as it was.
-async fn set(
-    state: &AppState,
-    session: &Session,
-    id: MessageId,
-    liked: bool,
-) -> Result<Message, ApiError> {
-    const NO_MESSAGE: ApiError = ApiError::NotFound("There is no such message.");
-    let conversation_id = state
-        .store
-        .conversation_of_message(session, id)
-        .await?
-        .ok_or(NO_MESSAGE)?;
-    let conversation = state
-        .store
-        .conversation(session, conversation_id)
-        .await?
-        .ok_or(NO_MESSAGE)?;
-    if liked {
-        rules::can_like(&conversation, id)?;
-    } else {
-        rules::can_unlike(&conversation, id)?;
-    }
-    let target_id = conversation
-        .message(id)
-        .and_then(|m| m.platform_id.clone())
-        .ok_or(ApiError::Refused(Refused::NotOnPlatform))?;
-    if let Err(error) = ask_platform(state, &conversation, target_id, liked).await {
-        tracing::warn!(message = id.0, liked, reason = %error, "the platform did not take the like");
-        return Err(error.into());
-    }
-    state.store.set_liked(session, id, liked).await?;
-    state
-        .store
-        .message(session, id)
-        .await?
-        .ok_or(ApiError::Internal("a liked message vanished".into()))
+    set_message(&state, &session, id, false).await.map(Json)
 }
 
 pub async fn like_post(
@@ -85,32 +49,32 @@ pub async fn unlike_post(
     set_post(&state, &session, id, false).await.map(Json)
 }
 
-/// As [`set`], for the conversation's post: rule, then platform, then storage.
+async fn set_message(
+    state: &AppState,
+    session: &Session,
+    id: MessageId,
+    liked: bool,
+) -> Result<Message, ApiError> {
+    let conversation = state
+        .store
+        .conversation_of_message(session, id)
+        .await?
+        .ok_or(NO_MESSAGE)?;
+    set(state, session, conversation, LikeTarget::Message(id), liked).await?;
+    state
+        .store
+        .message(session, id)
+        .await?
+        .ok_or(ApiError::Internal("a liked message vanished".into()))
+}
+
 async fn set_post(
     state: &AppState,
     session: &Session,
     id: ConversationId,
     liked: bool,
 ) -> Result<PostContext, ApiError> {
-    const NO_CONVERSATION: ApiError = ApiError::NotFound("There is no such conversation.");
-    let conversation = state
-        .store
-        .conversation(session, id)
-        .await?
-        .ok_or(NO_CONVERSATION)?;
-    if liked {
-        rules::can_like_post(&conversation)?;
-    } else {
-        rules::can_unlike_post(&conversation)?;
-    }
-    // The rules refuse a conversation without a post.
-    let post = conversation.post.as_ref().ok_or(rules::Denied::NoPost)?;
-    let target_id = post.platform_id.clone();
-    if let Err(error) = ask_platform(state, &conversation, target_id, liked).await {
-        tracing::warn!(conversation = id.0, liked, reason = %error, "the platform did not take the post like");
-        return Err(error.into());
-    }
-    state.store.set_post_liked(session, id, liked).await?;
+    set(state, session, id, LikeTarget::Post, liked).await?;
     state
         .store
         .conversation(session, id)
@@ -119,13 +83,54 @@ async fn set_post(
         .ok_or(ApiError::Internal("a liked post vanished".into()))
 }
 
-/// Likes or unlikes `target_id` on the platform as the conversation's brand channel.
+/// Checks the rule, asks the platform, and only then records the like: a platform
+/// failure answers 502 and leaves the target as it was.
+async fn set(
+    state: &AppState,
+    session: &Session,
+    conversation: ConversationId,
+    target: LikeTarget,
+    liked: bool,
+) -> Result<(), ApiError> {
+    let conversation = state
+        .store
+        .conversation(session, conversation)
+        .await?
+        .ok_or(NO_CONVERSATION)?;
+    if liked {
+        rules::can_like(&conversation, &session.agent, target)?;
+    } else {
+        rules::can_unlike(&conversation, &session.agent, target)?;
+    }
+    if let Err(error) = ask_platform(state, &conversation, target, liked).await {
+        tracing::warn!(?target, liked, reason = %error, "the platform did not take the like");
+        return Err(error.into());
+    }
+    match target {
+        LikeTarget::Message(id) => state.store.set_liked(session, id, liked).await?,
+        LikeTarget::Post => {
+            state
+                .store
+                .set_post_liked(session, conversation.id, liked)
+                .await?
+        }
+    }
+    Ok(())
+}
+
+/// Likes or unlikes `target` on the platform as the conversation's brand channel.
 async fn ask_platform(
     state: &AppState,
     conversation: &Conversation,
-    target_id: String,
+    target: LikeTarget,
     liked: bool,
 ) -> Result<(), PlatformError> {
+    // The rules passed, so the target is on the platform.
+    let target_id = match target {
+        LikeTarget::Message(id) => conversation.message(id).and_then(|m| m.platform_id.clone()),
+        LikeTarget::Post => conversation.post.as_ref().map(|p| p.platform_id.clone()),
+    }
+    .unwrap_or_default();
     let request = Like {
         source: conversation.source,
         brand_id: conversation.brand.platform_id.clone(),

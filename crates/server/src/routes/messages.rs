@@ -1,16 +1,16 @@
 //! `POST /api/conversations/{id}/messages` (send a reply, DM or internal note) and
-//! `POST /api/messages/{id}/retry` (send a failed one again).
+//! `POST /api/messages/{id}/retry` (send a failed one again). Every rule is
+//! `social_api::rules`'; what is left here is storing and sending.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use social_api::actions::{default_public_target, insert_mention, mention_for, SendMessage};
-use social_api::rules::{self, Denied, Draft, ReplyTarget};
-use social_api::{ConversationId, Message, MessageId, Source, Space};
+use social_api::rules::{self, Denied};
+use social_api::{ConversationId, Message, MessageId, SendMessage, Space};
 
 use crate::app::AppState;
 use crate::auth::AgentSession;
-use crate::error::{ApiError, ApiJson, ApiPath, Refused};
+use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::outbound;
 use crate::store::{NewDelivery, NewMessage, SendingMode};
 
@@ -30,54 +30,20 @@ pub async fn send(
         .conversation(&session, id)
         .await?
         .ok_or(NO_CONVERSATION)?;
-    let agent = &session.agent;
-    let space = request.space;
-
-    let mut text = request.text.clone();
-    if request.mention {
-        rules::can_mention(&conversation, agent, space)?;
-        // X shows a mention only as `@handle` in the text; Facebook tags the consumer's id.
-        if conversation.source == Source::X {
-            if let Some(handle) = mention_for(&conversation) {
-                text = insert_mention(&text, 0, &handle).0;
-            }
-        }
-    }
-    let answered = match request.reply_to {
-        Some(target) => Some(target),
-        None if space == Space::Public => default_public_target(&conversation),
-        None => None,
-    };
-    let reply_to = answered
-        .map(|target| ReplyTarget::new(&conversation, target))
-        .transpose()?;
-    let draft = Draft {
-        text: &text,
-        space,
-        reply_to,
-        has_attachments: !request.attachments.is_empty(),
-    };
-    rules::check_draft(&conversation, agent, &draft)?;
-    if request.text.trim().is_empty() {
-        // A mention alone is not a message.
-        return Err(Denied::Empty.into());
-    }
-    if !request.attachments.is_empty() {
-        return Err(ApiError::Refused(Refused::AttachmentsNotSupported));
-    }
-
+    let now = state.now();
+    let outgoing = rules::check_message(&conversation, &session.agent, &request, now)?;
     let mode = SendingMode {
-        mention: request.mention,
+        mention: outgoing.mention,
         private_reply: false,
     };
     let new = NewMessage {
         conversation: conversation.id,
-        space,
-        text: &text,
-        reply_to: reply_to.map(|t| t.message()),
-        sent_at: crate::now(),
+        space: outgoing.space,
+        text: &outgoing.text,
+        reply_to: outgoing.reply_to.map(|t| t.message()),
+        sent_at: now,
         // Internal notes never leave the backend.
-        delivery: if space == Space::Internal {
+        delivery: if outgoing.space == Space::Internal {
             NewDelivery::Sent
         } else {
             NewDelivery::Pending
@@ -98,7 +64,8 @@ pub async fn send(
     Ok((StatusCode::CREATED, Json(message)))
 }
 
-/// Sends a Failed message again, with its stored text and target; 200 with the message.
+/// Sends a Failed message again, with its stored text and target, in the name of the
+/// agent retrying; 200 with the message.
 pub async fn retry(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
@@ -119,16 +86,13 @@ pub async fn retry(
         .conversation(&session, conversation_id)
         .await?
         .ok_or(NO_MESSAGE)?;
-    let message = conversation.message(id).cloned().ok_or(NO_MESSAGE)?;
-    // The one retrying must be allowed to write there: a bot cannot publish a person's
-    // failed public reply.
-    rules::can_write_in(&conversation, &session.agent, message.space)?;
-    // Failed -> Pending in one statement: of two racing retries only one sends. What is
-    // sent (text, space, target) does not change with the claim, so the copy read above
-    // is the one to deliver.
+    rules::can_retry(&conversation, &session.agent, id, state.now())?;
+    // Failed -> Pending in one statement: of two racing retries only one sends.
     if !state.store.claim_retry(&session, id).await? {
-        return Err(ApiError::Refused(Refused::NotFailed));
+        return Err(Denied::NotFailed.into());
     }
+    // Read again: the claim made the one retrying its author.
+    let message = state.store.message(&session, id).await?.ok_or(NO_MESSAGE)?;
     let message = outbound::deliver(&state, &session, &conversation, &message, mode).await?;
     Ok(Json(message))
 }

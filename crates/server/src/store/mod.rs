@@ -35,8 +35,8 @@ pub struct Session {
     pub account_id: i64,
     /// The account's slug, e.g. `demo`.
     pub account: String,
+    /// The agent, with the kind and role the rules need.
     pub agent: Agent,
-    pub role: Role,
 }
 
 /// What a `--demo` start writes: whole accounts with their conversations.
@@ -96,6 +96,8 @@ pub struct SeedMessage {
     pub sent_at: Timestamp,
     pub liked_by_brand: bool,
     pub delivery: Delivery,
+    /// A Facebook private reply to the comment `reply_to`.
+    pub private_reply: bool,
 }
 
 /// What a seed did.
@@ -238,8 +240,9 @@ pub trait Store: Send + Sync + 'static {
         attempt: Attempt<'_>,
     ) -> Result<(), StoreError>;
 
-    /// Turns a Failed message back into Pending for a retry; false when it is not
-    /// Failed (any more), so two racing retries cannot both send it.
+    /// Turns a Failed message back into Pending for a retry by the session's agent, who
+    /// becomes its author (the one who sent it); false when it is not Failed (any more),
+    /// so two racing retries cannot both send it.
     async fn claim_retry(&self, session: &Session, message: MessageId) -> Result<bool, StoreError>;
 
     /// Records that the brand likes (or no longer likes) a message.

@@ -2,9 +2,8 @@
 
 use crate::helpers::{header_of, json, problem, TestApp};
 use reqwest::StatusCode;
-use social_api::{AgentKind, Role};
+use social_api::{AgentKind, Me, Role};
 use social_server::auth::token_sha256;
-use social_server::routes::me::Me;
 
 #[tokio::test]
 async fn me_names_the_agent_role_and_account_of_the_token() {
@@ -14,13 +13,13 @@ async fn me_names_the_agent_role_and_account_of_the_token() {
     let me: Me = json(app.me(Some(&dana)).await).await;
     assert_eq!(me.agent.name, "Dana Agent");
     assert_eq!(me.agent.kind, AgentKind::Human);
-    assert_eq!(me.role, Role::Agent);
+    assert_eq!(me.agent.role, Role::Agent);
     assert_eq!(me.account, "demo");
 
     let alex = app.token("demo", Role::Admin).await;
     let me: Me = json(app.me(Some(&alex)).await).await;
     assert_eq!(
-        (me.agent.name.as_str(), me.role),
+        (me.agent.name.as_str(), me.agent.role),
         ("Alex Admin", Role::Admin)
     );
 
@@ -42,8 +41,7 @@ async fn me_has_the_documented_json_shape() {
     assert_eq!(
         body,
         serde_json::json!({
-            "agent": {"id": id, "name": "Dana Agent", "kind": "human"},
-            "role": "agent",
+            "agent": {"id": id, "name": "Dana Agent", "kind": "human", "role": "agent"},
             "account": "demo"
         })
     );

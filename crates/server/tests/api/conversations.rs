@@ -172,7 +172,7 @@ async fn withheld_profiles_say_why() {
             Profile::Available(_) => panic!("a withheld profile"),
         }
     }
-    reasons.sort_by_key(|r| r.as_str());
+    reasons.sort_by_key(social_api::names::name_of);
     assert_eq!(
         reasons,
         vec![

@@ -3,7 +3,7 @@
 use crate::helpers::{json, new_key, problem, TestApp};
 use crate::messages::denied;
 use reqwest::StatusCode;
-use social_api::actions::DmInviteSent;
+use social_api::DmInviteSent;
 use social_api::{Author, Delivery, Role, Space};
 use social_server::platforms::Call;
 
@@ -89,23 +89,31 @@ async fn no_invitation_once_the_consumer_wrote_privately_or_from_a_bot() {
         p.title,
         "The consumer is already in a private conversation."
     );
+    app.assign(maria, "Acme Assistant").await;
     denied(app.dm_invite(&bot, maria).await, "bot-in-public").await;
     assert!(app.platform.calls().is_empty());
 }
 
 #[tokio::test]
-async fn the_body_is_empty_or_an_empty_object() {
+async fn the_body_is_empty_or_an_invitation_request() {
     let app = TestApp::spawn().await;
     let dana = app.token("demo", Role::Agent).await;
     let id = app.conversation_id(&dana, "Mallory").await;
     let path = format!("/api/conversations/{id}/dm-invite");
 
-    problem(
-        app.post_action(&dana, &path, Some(&new_key()), Some("[1]".into()))
-            .await,
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
+    for (body, status) in [
+        ("{", StatusCode::BAD_REQUEST),
+        ("[1]", StatusCode::UNPROCESSABLE_ENTITY),
+        (r#"{"replyTo": 1}"#, StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        problem(
+            app.post_action(&dana, &path, Some(&new_key()), Some(body.into()))
+                .await,
+            status,
+        )
+        .await;
+    }
+    assert!(app.platform.calls().is_empty());
     invited(
         app.post_action(&dana, &path, Some(&new_key()), Some("{}".into()))
             .await,

@@ -2,13 +2,14 @@
 
 use reqwest::{header, Response, StatusCode};
 use serde::de::DeserializeOwned;
-use social_api::actions::SendMessage;
+use social_api::SendMessage;
 use social_api::{
     Conversation, ConversationId, ConversationSummary, DemoSessionRequest, MessageId, Problem,
     Role, SessionToken, Space,
 };
 use social_server::app::{router, AppState};
 use social_server::auth::{new_token, token_sha256};
+use social_server::clock::{system_now, Clock};
 use social_server::config::Config;
 use social_server::idempotency;
 use social_server::platforms::RecordingPlatform;
@@ -25,6 +26,8 @@ pub const INLINE_SCRIPT_SHA256: &str = "sha256-sWSmRBR93ZdntLYPnv2JdOaRhiTYkU9QV
 /// A second inline script: `window.lpBuffer = [];`.
 pub const SECOND_SCRIPT_SHA256: &str = "sha256-EvkdvLr9kJwmKaBdAYOINTx5a0veZW7Czt3s/ktweak=";
 pub const WASM: &str = "/social-widget-0123456789abcdef_bg.wasm";
+/// The dev page's inline script (its own bundle under `dev/`).
+pub const DEV_SCRIPT: &str = "import init from '/dev/dev-0123456789abcdef.js'; await init();";
 pub const WASM_BYTES: &[u8] = b"\0asm raw wasm bytes that are not compressed at all";
 pub const WASM_BR_BYTES: &[u8] = b"pretend brotli bytes";
 pub const CSS: &str = "/style-0123456789abcdef.css";
@@ -50,6 +53,8 @@ pub struct TestApp {
     pub state: AppState,
     /// Facebook and X as the server sees them: every call it made.
     pub platform: Arc<RecordingPlatform>,
+    /// The server's "now": it stays put until a test moves it.
+    pub clock: Clock,
     /// A second connection to the same file, to look at rows directly.
     pub pool: SqlitePool,
     _dir: TempDir,
@@ -65,6 +70,12 @@ fn write_widget(dir: &std::path::Path) {
          <script src=\"/lp-sdk.js\"></script></head><body></body></html>"
     );
     std::fs::write(dir.join("index.html"), index).expect("index");
+    std::fs::create_dir_all(dir.join("dev")).expect("dist/dev");
+    std::fs::write(
+        dir.join("dev/index.html"),
+        format!("<!DOCTYPE html><html><head><script type=\"module\">{DEV_SCRIPT}</script></head><body></body></html>"),
+    )
+    .expect("dev page");
     std::fs::write(dir.join(&WASM[1..]), WASM_BYTES).expect("wasm");
     std::fs::write(dir.join(format!("{}.br", &WASM[1..])), WASM_BR_BYTES).expect("wasm.br");
     std::fs::write(
@@ -98,10 +109,12 @@ impl TestApp {
             frame_ancestors: FRAME_ANCESTORS.into(),
         };
         let platform = Arc::new(RecordingPlatform::new());
+        let clock = Clock::fixed(system_now());
         let state = AppState::from_config(&config)
             .await
             .expect("state")
-            .with_platform(platform.clone());
+            .with_platform(platform.clone())
+            .with_clock(clock.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -118,6 +131,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             state,
             platform,
+            clock,
             pool,
             _dir: dir,
         }
@@ -209,6 +223,27 @@ impl TestApp {
         .expect("bot session");
         assert_eq!(done.rows_affected(), 1, "{account} has a bot");
         token
+    }
+
+    /// Assigns a conversation to the agent (person or bot) of that name.
+    pub async fn assign(&self, conversation: ConversationId, agent: &str) {
+        let done = sqlx::query(
+            "UPDATE conversations SET assigned_agent_id =
+                (SELECT g.id FROM agents g WHERE g.name = ? AND g.account_id = conversations.account_id)
+             WHERE id = ?",
+        )
+        .bind(agent)
+        .bind(conversation.0)
+        .execute(&self.pool)
+        .await
+        .expect("assign");
+        assert_eq!(done.rows_affected(), 1, "conversation {conversation}");
+    }
+
+    /// Moves the server's clock by `millis`.
+    pub fn advance(&self, millis: i64) {
+        self.clock
+            .set(social_api::Timestamp(self.clock.now().0 + millis));
     }
 
     /// The id of the conversation (any view) whose consumer's name starts with `name`.

@@ -83,7 +83,7 @@ async fn likes_break_no_rule() {
     )
     .await;
     let p = denied(app.like(&dana, maria.messages[0].id).await, "already-liked").await;
-    assert_eq!(p.title, "The brand already likes this message.");
+    assert_eq!(p.title, "The brand already likes this.");
     denied(
         app.like(&dana, maria.messages[2].id).await,
         "not-from-consumer",

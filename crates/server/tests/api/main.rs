@@ -3,9 +3,11 @@
 mod auth;
 mod conversations;
 mod demo;
+mod differential;
 mod dm_invite;
 mod helpers;
 mod idempotency;
 mod likes;
 mod messages;
+mod policy;
 mod static_files;

@@ -2,7 +2,7 @@
 
 use crate::helpers::{json, problem, text_in, TestApp};
 use reqwest::StatusCode;
-use social_api::actions::SendMessage;
+use social_api::SendMessage;
 use social_api::{Author, Delivery, Message, MessageId, Problem, Role, Source, Space};
 use social_server::demo::TWEET_280;
 use social_server::platforms::{Call, Outbound};
@@ -57,6 +57,7 @@ async fn a_public_reply_to_a_chosen_comment_threads_to_that_comment() {
             consumer_id: "6234567890123451".into(),
             text: "Yes, both fit!".into(),
             mention: false,
+            tag: None,
         })]
     );
     let platform_id = sent.platform_id.clone().expect("the platform's id");
@@ -184,6 +185,7 @@ async fn a_private_message_goes_to_the_dm() {
                 consumer_id: "6234567890123452".into(),
                 text: "Tracking: 1Z999".into(),
                 mention: false,
+                tag: None,
             }),
             Call::SendPrivate(Outbound {
                 source: Source::X,
@@ -192,6 +194,7 @@ async fn a_private_message_goes_to_the_dm() {
                 consumer_id: "2244668800112233".into(),
                 text: "Got it.".into(),
                 mention: false,
+                tag: None,
             }),
         ]
     );
@@ -227,6 +230,8 @@ async fn a_bot_may_write_privately_but_not_publicly() {
     let bot = app.bot_token("demo").await;
     let maria = app.conversation_id(&dana, "Maria").await;
     let james = app.conversation_id(&dana, "James").await;
+    app.assign(maria, "Acme Assistant").await;
+    app.assign(james, "Acme Assistant").await;
     let before = app.count("messages").await;
 
     denied(
@@ -396,7 +401,7 @@ async fn a_failed_message_is_retried_with_the_same_text_without_retyping() {
 
     denied(app.retry(&dana, sent.id).await, "not-failed").await;
     let consumer = app.read(&dana, james).await.messages[0].id;
-    denied(app.retry(&dana, consumer).await, "not-failed").await;
+    denied(app.retry(&dana, consumer).await, "not-from-brand").await;
     problem(
         app.retry(&dana, MessageId(999_999)).await,
         StatusCode::NOT_FOUND,
@@ -489,6 +494,7 @@ async fn a_bot_cannot_publish_a_persons_failed_public_reply_by_retrying_it() {
     .await;
     assert!(matches!(failed.delivery, Delivery::Failed { .. }));
 
+    app.assign(maria, "Acme Assistant").await;
     denied(app.retry(&bot, failed.id).await, "bot-in-public").await;
     assert_eq!(
         app.platform.calls().len(),

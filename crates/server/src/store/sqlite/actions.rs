@@ -1,12 +1,14 @@
 //! Outgoing messages, likes and idempotency keys in SQLite. Every statement is limited to
 //! the session's account by a join on `conversations`.
 
-use super::rows::MessageRow;
+use super::rows::{name, MessageRow};
 use crate::store::{
     Attempt, KeyClaim, KeyRecord, NewDelivery, NewMessage, SavedResponse, SendingMode, Session,
     StoreError,
 };
-use social_api::{AgentKind, ConversationId, Message, MessageId, Timestamp};
+use social_api::{
+    AgentKind, AuthorKind, ConversationId, DeliveryState, Message, MessageId, Timestamp,
+};
 use sqlx::{FromRow, SqlitePool};
 
 pub(super) async fn conversation_of_message(
@@ -33,7 +35,8 @@ pub(super) async fn message(
 ) -> Result<Option<Message>, StoreError> {
     let row: Option<MessageRow> = sqlx::query_as(
         "SELECT m.id, m.platform_id, m.author_kind, m.author_agent_id, m.author_name, m.space,
-                m.text, m.reply_to, m.sent_at, m.liked_by_brand, m.delivery, m.failure_reason
+                m.text, m.reply_to, m.sent_at, m.liked_by_brand, m.delivery, m.failure_reason,
+                m.private_reply
          FROM messages m JOIN conversations c ON c.id = m.conversation_id
          WHERE m.id = ? AND c.account_id = ?",
     )
@@ -49,13 +52,9 @@ pub(super) async fn insert_message(
     session: &Session,
     message: &NewMessage<'_>,
 ) -> Result<Option<MessageId>, StoreError> {
-    let kind = match session.agent.kind {
-        AgentKind::Human => "agent",
-        AgentKind::Bot => "bot",
-    };
     let delivery = match message.delivery {
-        NewDelivery::Pending => "pending",
-        NewDelivery::Sent => "sent",
+        NewDelivery::Pending => DeliveryState::Pending,
+        NewDelivery::Sent => DeliveryState::Sent,
     };
     // The SELECT keeps the row out of other accounts' conversations; DO NOTHING turns a
     // second private reply to one comment (a unique index) into "nothing stored".
@@ -66,14 +65,14 @@ pub(super) async fn insert_message(
          FROM conversations c WHERE c.id = ? AND c.account_id = ?
          ON CONFLICT DO NOTHING",
     )
-    .bind(kind)
+    .bind(name(&author_kind(session)))
     .bind(session.agent.id.0)
     .bind(&session.agent.name)
-    .bind(message.space.as_str())
+    .bind(name(&message.space))
     .bind(message.text)
     .bind(message.reply_to.map(|m| m.0))
     .bind(message.sent_at.0)
-    .bind(delivery)
+    .bind(name(&delivery))
     .bind(message.mode.mention)
     .bind(message.mode.private_reply)
     .bind(message.conversation.0)
@@ -81,6 +80,14 @@ pub(super) async fn insert_message(
     .execute(pool)
     .await?;
     Ok((done.rows_affected() == 1).then(|| MessageId(done.last_insert_rowid())))
+}
+
+/// How the session's agent is recorded as an author.
+fn author_kind(session: &Session) -> AuthorKind {
+    match session.agent.kind {
+        AgentKind::Human => AuthorKind::Agent,
+        AgentKind::Bot => AuthorKind::Bot,
+    }
 }
 
 pub(super) async fn sending_mode(
@@ -113,15 +120,15 @@ pub(super) async fn record_attempt(
     attempt: Attempt<'_>,
 ) -> Result<(), StoreError> {
     let (delivery, platform_id, reason) = match attempt {
-        Attempt::Sent { platform_id } => ("sent", Some(platform_id), None),
-        Attempt::Failed { reason } => ("failed", None, Some(reason)),
+        Attempt::Sent { platform_id } => (DeliveryState::Sent, Some(platform_id), None),
+        Attempt::Failed { reason } => (DeliveryState::Failed, None, Some(reason)),
     };
     sqlx::query(&format!(
         "UPDATE messages SET attempts = attempts + 1, delivery = ?,
             platform_id = COALESCE(?, platform_id), failure_reason = ?
          WHERE id = ? AND {IN_ACCOUNT}"
     ))
-    .bind(delivery)
+    .bind(name(&delivery))
     .bind(platform_id)
     .bind(reason)
     .bind(message.0)
@@ -136,10 +143,15 @@ pub(super) async fn claim_retry(
     session: &Session,
     message: MessageId,
 ) -> Result<bool, StoreError> {
+    // The one who retries is the one who sends: the message carries their name from now on.
     let done = sqlx::query(&format!(
-        "UPDATE messages SET delivery = 'pending', failure_reason = NULL
+        "UPDATE messages SET delivery = 'pending', failure_reason = NULL,
+            author_kind = ?, author_agent_id = ?, author_name = ?
          WHERE id = ? AND delivery = 'failed' AND {IN_ACCOUNT}"
     ))
+    .bind(name(&author_kind(session)))
+    .bind(session.agent.id.0)
+    .bind(&session.agent.name)
     .bind(message.0)
     .bind(session.account_id)
     .execute(pool)

@@ -10,7 +10,7 @@ use super::{
     Session, Store, StoreError,
 };
 use async_trait::async_trait;
-use rows::{agent_kind, parse, preview, ConversationRow, MessageRow, SessionRow, SummaryRow};
+use rows::{name, parse, preview, ConversationRow, MessageRow, SessionRow, SummaryRow};
 use social_api::{
     Agent, AgentId, BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary,
     ListView, Message, MessageId, Profile, Role, Space, Timestamp,
@@ -93,9 +93,9 @@ impl Store for SqliteStore {
                 agent: Agent {
                     id: AgentId(r.agent_id),
                     name: r.name,
-                    kind: agent_kind(&r.kind)?,
+                    kind: parse(&r.kind, "agents.kind")?,
+                    role: parse(&r.role, "agents.role")?,
                 },
-                role: parse(&r.role, "agents.role")?,
             })
         })
         .transpose()
@@ -118,7 +118,7 @@ impl Store for SqliteStore {
         .bind(token_sha256)
         .bind(now.0)
         .bind(account)
-        .bind(role.as_str())
+        .bind(name(&role))
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -198,10 +198,11 @@ impl Store for SqliteStore {
                     co.timezone, co.follower_count, co.withheld_reason,
                     c.post_platform_id, c.post_text, c.post_author, c.post_posted_at,
                     c.post_attachment_url, c.post_permalink, c.post_liked_by_brand,
-                    c.post_by_brand
+                    c.post_by_brand, g.id AS assignee_id, g.name AS assignee_name
              FROM conversations c
              JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
              JOIN consumers co ON co.id = c.consumer_id AND co.account_id = c.account_id
+             LEFT JOIN agents g ON g.id = c.assigned_agent_id AND g.account_id = c.account_id
              WHERE c.id = ? AND c.account_id = ?",
         )
         .bind(id.0)
@@ -213,7 +214,7 @@ impl Store for SqliteStore {
         };
         let messages: Vec<MessageRow> = sqlx::query_as(
             "SELECT id, platform_id, author_kind, author_agent_id, author_name, space, text,
-                    reply_to, sent_at, liked_by_brand, delivery, failure_reason
+                    reply_to, sent_at, liked_by_brand, delivery, failure_reason, private_reply
              FROM messages WHERE conversation_id = ? ORDER BY sent_at, id",
         )
         .bind(row.id)
@@ -232,6 +233,7 @@ impl Store for SqliteStore {
                 profile: row.profile()?,
             },
             post: row.post(),
+            assigned_to: row.assignee(),
             messages: messages
                 .into_iter()
                 .map(MessageRow::into_message)
@@ -347,6 +349,89 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use social_api::{AgentKind, AuthorKind, DeliveryState, Source, WithheldReason};
+
+    /// The quoted names a column's `CHECK (column IN (...))` allows.
+    fn allowed(schema: &str, column: &str) -> Vec<String> {
+        let clause = format!("{column} IN (");
+        let start = schema
+            .find(&clause)
+            .unwrap_or_else(|| panic!("no CHECK on {column}"));
+        let list = &schema[start + clause.len()..];
+        let list = &list[..list.find(')').expect("closed")];
+        list.split(',')
+            .map(|name| name.trim().trim_matches('\'').to_owned())
+            .collect()
+    }
+
+    fn names<T: serde::Serialize>(all: &[T]) -> Vec<String> {
+        all.iter().map(name).collect()
+    }
+
+    #[tokio::test]
+    async fn the_database_accepts_exactly_the_names_serde_gives() {
+        let store = SqliteStore::connect("sqlite::memory:")
+            .await
+            .expect("opens");
+        let tables: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+                .fetch_all(store.pool())
+                .await
+                .expect("schema");
+        let schema = |table: &str| {
+            tables
+                .iter()
+                .find(|(name, _)| name == table)
+                .map(|(_, sql)| sql.clone())
+                .unwrap_or_else(|| panic!("no table {table}"))
+        };
+        let sources = names(&[Source::Facebook, Source::X]);
+        let cases = [
+            ("brand_channels", "source", sources.clone()),
+            ("consumers", "source", sources),
+            ("agents", "kind", names(&[AgentKind::Human, AgentKind::Bot])),
+            ("agents", "role", names(&[Role::Agent, Role::Admin])),
+            (
+                "consumers",
+                "withheld_reason",
+                names(&[
+                    WithheldReason::EuPrivacy,
+                    WithheldReason::NoProfileAvailable,
+                ]),
+            ),
+            (
+                "messages",
+                "author_kind",
+                names(&[
+                    AuthorKind::Consumer,
+                    AuthorKind::Agent,
+                    AuthorKind::Bot,
+                    AuthorKind::System,
+                ]),
+            ),
+            (
+                "messages",
+                "space",
+                names(&[Space::Public, Space::Private, Space::Internal]),
+            ),
+            (
+                "messages",
+                "delivery",
+                names(&[
+                    DeliveryState::Pending,
+                    DeliveryState::Sent,
+                    DeliveryState::Failed,
+                ]),
+            ),
+        ];
+        for (table, column, expected) in cases {
+            assert_eq!(
+                allowed(&schema(table), column),
+                expected,
+                "{table}.{column}"
+            );
+        }
+    }
 
     #[test]
     fn the_database_folder_is_taken_from_the_url() {

@@ -1,33 +1,25 @@
 //! Rows as SQLite returns them, and their conversion to the API's model.
 
 use crate::store::StoreError;
+use serde::{de::DeserializeOwned, Serialize};
+use social_api::names::{name_of, parse_name};
 use social_api::{
-    AgentId, AgentKind, Author, Delivery, Message, MessageId, PostContext, Profile, PublicProfile,
-    Timestamp, WithheldReason,
+    AgentId, Assignee, Author, AuthorKind, Delivery, DeliveryState, Message, MessageId,
+    PostContext, Profile, PublicProfile, Timestamp, WithheldReason,
 };
 use sqlx::FromRow;
-use std::str::FromStr;
 
 /// How much of the latest message a list row shows.
 pub(super) const PREVIEW_CHARS: usize = 120;
 
-pub(super) fn parse<T: FromStr>(value: &str, what: &'static str) -> Result<T, StoreError> {
-    value.parse().map_err(|_| StoreError::Corrupt(what))
+/// A stored enum value, read by the name serde gives it; `what` names the column.
+pub(super) fn parse<T: DeserializeOwned>(value: &str, what: &'static str) -> Result<T, StoreError> {
+    parse_name(value).ok_or(StoreError::Corrupt(what))
 }
 
-pub(super) fn agent_kind(value: &str) -> Result<AgentKind, StoreError> {
-    match value {
-        "human" => Ok(AgentKind::Human),
-        "bot" => Ok(AgentKind::Bot),
-        _ => Err(StoreError::Corrupt("agents.kind")),
-    }
-}
-
-pub(super) fn agent_kind_str(kind: AgentKind) -> &'static str {
-    match kind {
-        AgentKind::Human => "human",
-        AgentKind::Bot => "bot",
-    }
+/// How an enum value is stored: the name serde gives it (the columns' CHECKs list them).
+pub(super) fn name<T: Serialize>(value: &T) -> String {
+    name_of(value)
 }
 
 /// The start of a message for a list row: whitespace folded, at most [`PREVIEW_CHARS`].
@@ -86,6 +78,8 @@ pub(super) struct ConversationRow {
     pub(super) post_permalink: Option<String>,
     pub(super) post_liked_by_brand: bool,
     pub(super) post_by_brand: bool,
+    pub(super) assignee_id: Option<i64>,
+    pub(super) assignee_name: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -102,9 +96,17 @@ pub(super) struct MessageRow {
     pub(super) liked_by_brand: bool,
     pub(super) delivery: String,
     pub(super) failure_reason: Option<String>,
+    pub(super) private_reply: bool,
 }
 
 impl ConversationRow {
+    pub(super) fn assignee(&self) -> Option<Assignee> {
+        Some(Assignee {
+            id: AgentId(self.assignee_id?),
+            name: self.assignee_name.clone()?,
+        })
+    }
+
     pub(super) fn profile(&self) -> Result<Profile, StoreError> {
         if let Some(reason) = &self.withheld_reason {
             return Ok(Profile::Withheld(parse::<WithheldReason>(
@@ -153,26 +155,24 @@ impl MessageRow {
                 .clone()
                 .ok_or(StoreError::Corrupt("messages.author_name"))
         };
-        let author = match self.author_kind.as_str() {
-            "consumer" => Author::Consumer,
-            "agent" => Author::Agent {
+        let author = match parse(&self.author_kind, "messages.author_kind")? {
+            AuthorKind::Consumer => Author::Consumer,
+            AuthorKind::Agent => Author::Agent {
                 id: AgentId(
                     self.author_agent_id
                         .ok_or(StoreError::Corrupt("messages.author_agent_id"))?,
                 ),
                 name: name()?,
             },
-            "bot" => Author::Bot { name: name()? },
-            "system" => Author::System,
-            _ => return Err(StoreError::Corrupt("messages.author_kind")),
+            AuthorKind::Bot => Author::Bot { name: name()? },
+            AuthorKind::System => Author::System,
         };
-        let delivery = match self.delivery.as_str() {
-            "pending" => Delivery::Pending,
-            "sent" => Delivery::Sent,
-            "failed" => Delivery::Failed {
+        let delivery = match parse(&self.delivery, "messages.delivery")? {
+            DeliveryState::Pending => Delivery::Pending,
+            DeliveryState::Sent => Delivery::Sent,
+            DeliveryState::Failed => Delivery::Failed {
                 reason: self.failure_reason.unwrap_or_default(),
             },
-            _ => return Err(StoreError::Corrupt("messages.delivery")),
         };
         Ok(Message {
             id: MessageId(self.id),
@@ -184,6 +184,7 @@ impl MessageRow {
             sent_at: Timestamp(self.sent_at),
             liked_by_brand: self.liked_by_brand,
             delivery,
+            private_reply: self.private_reply,
         })
     }
 }

@@ -1,8 +1,8 @@
 //! Writes the `--demo` accounts: one transaction per account, skipped when its slug exists.
 
-use super::rows::agent_kind_str;
+use super::rows::name;
 use crate::store::{SeedAccount, SeedAuthor, StoreError};
-use social_api::{Consumer, Delivery, Profile, Source};
+use social_api::{AuthorKind, Consumer, Profile, Source};
 use sqlx::{Sqlite, Transaction};
 use std::collections::HashMap;
 
@@ -30,7 +30,7 @@ pub(super) async fn seed_account(
              VALUES (?, ?, ?, ?, ?)",
         )
         .bind(account_id)
-        .bind(channel.source.as_str())
+        .bind(name(&channel.source))
         .bind(&channel.brand.platform_id)
         .bind(&channel.brand.name)
         .bind(&channel.brand.handle)
@@ -46,8 +46,8 @@ pub(super) async fn seed_account(
             sqlx::query("INSERT INTO agents (account_id, name, kind, role) VALUES (?, ?, ?, ?)")
                 .bind(account_id)
                 .bind(agent.name)
-                .bind(agent_kind_str(agent.kind))
-                .bind(agent.role.as_str())
+                .bind(name(&agent.kind))
+                .bind(name(&agent.role))
                 .execute(&mut **tx)
                 .await?
                 .last_insert_rowid();
@@ -95,17 +95,17 @@ pub(super) async fn seed_account(
 
         let mut ids: Vec<i64> = Vec::with_capacity(conversation.messages.len());
         for message in &conversation.messages {
-            let (kind, agent_id, name) = match &message.author {
-                SeedAuthor::Consumer => ("consumer", None, None),
+            let (kind, agent_id, author_name) = match &message.author {
+                SeedAuthor::Consumer => (AuthorKind::Consumer, None, None),
                 SeedAuthor::Agent(key) => {
                     let (id, name) = agent(key)?;
-                    ("agent", Some(id), Some(name))
+                    (AuthorKind::Agent, Some(id), Some(name))
                 }
                 SeedAuthor::Bot(key) => {
                     let (id, name) = agent(key)?;
-                    ("bot", Some(id), Some(name))
+                    (AuthorKind::Bot, Some(id), Some(name))
                 }
-                SeedAuthor::System => ("system", None, None),
+                SeedAuthor::System => (AuthorKind::System, None, None),
             };
             let reply_to = message
                 .reply_to
@@ -115,29 +115,29 @@ pub(super) async fn seed_account(
                         .ok_or(StoreError::Corrupt("seed: reply_to"))
                 })
                 .transpose()?;
-            let (delivery, failure_reason) = match &message.delivery {
-                Delivery::Pending => ("pending", None),
-                Delivery::Sent => ("sent", None),
-                Delivery::Failed { reason } => ("failed", Some(reason.as_str())),
+            let failure_reason = match &message.delivery {
+                social_api::Delivery::Failed { reason } => Some(reason.as_str()),
+                _ => None,
             };
             let id = sqlx::query(
                 "INSERT INTO messages (conversation_id, platform_id, author_kind,
                     author_agent_id, author_name, space, text, reply_to, sent_at,
-                    liked_by_brand, delivery, failure_reason)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    liked_by_brand, delivery, failure_reason, private_reply)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(conversation_id)
             .bind(&message.platform_id)
-            .bind(kind)
+            .bind(name(&kind))
             .bind(agent_id)
-            .bind(name)
-            .bind(message.space.as_str())
+            .bind(author_name)
+            .bind(name(&message.space))
             .bind(&message.text)
             .bind(reply_to)
             .bind(message.sent_at.0)
             .bind(message.liked_by_brand)
-            .bind(delivery)
+            .bind(name(&message.delivery.state()))
             .bind(failure_reason)
+            .bind(message.private_reply)
             .execute(&mut **tx)
             .await?
             .last_insert_rowid();
@@ -156,7 +156,7 @@ async fn seed_consumer(
 ) -> Result<i64, StoreError> {
     let (profile, withheld) = match &consumer.profile {
         Profile::Available(p) => (Some(p), None),
-        Profile::Withheld(reason) => (None, Some(reason.as_str())),
+        Profile::Withheld(reason) => (None, Some(name(reason))),
     };
     let followers = profile
         .and_then(|p| p.follower_count)
@@ -170,7 +170,7 @@ async fn seed_consumer(
          ON CONFLICT (account_id, source, platform_id) DO NOTHING",
     )
     .bind(account_id)
-    .bind(source.as_str())
+    .bind(name(&source))
     .bind(&consumer.platform_id)
     .bind(profile.map(|p| &p.display_name))
     .bind(profile.and_then(|p| p.handle.as_ref()))
@@ -186,7 +186,7 @@ async fn seed_consumer(
         "SELECT id FROM consumers WHERE account_id = ? AND source = ? AND platform_id = ?",
     )
     .bind(account_id)
-    .bind(source.as_str())
+    .bind(name(&source))
     .bind(&consumer.platform_id)
     .fetch_one(&mut **tx)
     .await?;

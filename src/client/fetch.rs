@@ -1,0 +1,111 @@
+//! One request to the backend with the browser's `fetch`: the bearer token, JSON bodies,
+//! the `Idempotency-Key` of POSTs, aborting reads whose view went away, and the answer
+//! parsed by the browser's JSON parser.
+
+use leptos::prelude::on_cleanup;
+use send_wrapper::SendWrapper;
+use serde::de::DeserializeOwned;
+use social_api::Problem;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Headers, RequestInit, Response};
+
+use super::{idempotency, ApiError};
+use crate::decode;
+
+/// Where the API lives: the same origin as the widget (trunk proxies it in development).
+const BASE: &str = "/api";
+
+/// One request, decoded as `T`. Only the decoding is generic, so the fetch code is in the
+/// wasm once rather than once per answer type.
+pub(super) async fn call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Result<T, ApiError> {
+    let json = fetch_json(method, path, token, body).await?;
+    decode::from_value(json).map_err(|_| ApiError::Unreadable)
+}
+
+/// One request, answered with parsed JSON. When the reactive owner that started a read is
+/// cleaned up (the conversation was switched, the view unmounted), the read is aborted.
+pub(super) async fn fetch_json(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Result<JsValue, ApiError> {
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    let headers = Headers::new().map_err(|_| ApiError::Network)?;
+    let _ = headers.set("Accept", "application/json");
+    if let Some(token) = token {
+        let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(body) = body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&JsValue::from_str(body));
+    }
+    // A POST carries an idempotency key (the server wants one only there).
+    let request = format!("{method}\n{}", body.unwrap_or_default());
+    let key = (method == "POST").then(|| idempotency::key_for(path, &request));
+    if let Some(key) = &key {
+        let _ = headers.set("Idempotency-Key", key);
+    }
+    init.set_headers(&headers);
+
+    // An action (anything but a read) is never aborted: it may already be done on the
+    // server, and its answer belongs in the model.
+    let controller = (method == "GET")
+        .then(AbortController::new)
+        .and_then(Result::ok);
+    let signal = controller.as_ref().map(AbortController::signal);
+    init.set_signal(signal.as_ref());
+    if controller.is_some() {
+        let controller = SendWrapper::new(controller);
+        on_cleanup(move || {
+            if let Some(controller) = controller.take() {
+                controller.abort();
+            }
+        });
+    }
+    let aborted = || signal.as_ref().is_some_and(|s| s.aborted());
+
+    let url = format!("{BASE}{path}");
+    let sent = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await;
+    if let Some(key) = key {
+        // No answer, or 409 "the first request with this key is still running": the attempt
+        // is not over, so a resend must carry the same key or it could be carried out twice.
+        let unfinished = match &sent {
+            Err(_) => true,
+            Ok(response) => response.unchecked_ref::<Response>().status() == 409,
+        };
+        idempotency::remember(path, request, key, unfinished);
+    }
+    let response: Response = match sent {
+        Ok(response) => response.unchecked_into(),
+        Err(_) if aborted() => return Err(ApiError::Aborted),
+        Err(_) => return Err(ApiError::Network),
+    };
+    let status = response.status();
+    let json = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(e) => Err(e),
+    };
+    if aborted() {
+        return Err(ApiError::Aborted);
+    }
+    if (200..300).contains(&status) {
+        return json.map_err(|_| ApiError::Unreadable);
+    }
+    let problem = json
+        .ok()
+        .and_then(|v| decode::from_value::<Problem>(v).ok());
+    Err(ApiError::from_answer(
+        status,
+        response.status_text(),
+        problem,
+    ))
+}

@@ -1,0 +1,194 @@
+//! The agent's actions that reach the server: send, like and unlike, retry, Link to DM.
+//! Each is an `Action` whose synchronous part runs at once (optimistic writes, guards)
+//! and whose future writes the answer, or the rollback with its reason, into the model.
+
+use std::{future::Future, pin::Pin, rc::Rc};
+
+use leptos::prelude::*;
+use social_api::{
+    rules::{self, LikeTarget, LinkToDm},
+    Conversation, DmInviteRequest, Message, MessageId,
+};
+
+use super::OpenConversation;
+use crate::client::{self, Liked};
+use crate::state::Failure;
+
+/// The work of one dispatch. One boxed type for every action, so the wasm carries the
+/// action machinery once rather than once per mutation (docs/size.md).
+type Work = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = ()>>>>;
+
+fn action(work: Work) -> Action<(), ()> {
+    Action::new_local(move |_: &()| work())
+}
+
+/// Writes the brand's like of `target` into the model (an optimistic write or its undo).
+fn set_liked(conversation: &mut Conversation, target: LikeTarget, liked: bool) {
+    match target {
+        LikeTarget::Message(id) => {
+            if let Some(m) = conversation.messages.iter_mut().find(|m| m.id == id) {
+                m.liked_by_brand = liked;
+            }
+        }
+        LikeTarget::Post => {
+            if let Some(p) = &mut conversation.post {
+                p.liked_by_brand = liked;
+            }
+        }
+    }
+}
+
+impl OpenConversation {
+    /// Replaces a message with the server's version of it, or appends a new one.
+    fn put(&self, message: Message) {
+        self.conversation.update(
+            |c| match c.messages.iter_mut().find(|m| m.id == message.id) {
+                Some(old) => *old = message,
+                None => c.messages.push(message),
+            },
+        );
+    }
+
+    /// Sends the draft, if the rules allow it now. On success the message joins the
+    /// transcript and the draft clears (unless the agent typed on meanwhile); on failure
+    /// the draft stays as typed and the reason is kept with it.
+    pub fn send_action(self) -> Action<(), ()> {
+        action(Rc::new(move || {
+            let request = self.outgoing();
+            self.edit(|d| {
+                d.error = None;
+                d.sending = request.is_some();
+            });
+            Box::pin(async move {
+                let Some((token, body)) = request else { return };
+                match client::send_message(&token, self.id, &body).await {
+                    Ok(message) => {
+                        self.put(message);
+                        self.edit(|d| {
+                            d.sending = false;
+                            if d.compose.text == body.text {
+                                d.compose.text.clear();
+                                d.compose.reply_to = None;
+                            }
+                        });
+                    }
+                    Err(error) => self.edit(|d| {
+                        d.sending = false;
+                        d.error = Some(Failure::from(error).to_string());
+                    }),
+                }
+            })
+        }))
+    }
+
+    /// The token and the request for the draft as it is, when the rules let it go and no
+    /// send of it is on its way.
+    fn outgoing(&self) -> Option<(String, social_api::SendMessage)> {
+        let token = self.token()?;
+        let now = self.now.get_untracked();
+        let request = self.actor.with_untracked(|actor| {
+            let agent = &actor.as_ref()?.agent;
+            self.draft.with_untracked(|d| {
+                (!d.sending).then_some(())?;
+                self.conversation
+                    .with_untracked(|c| d.compose.request(c, agent, now).ok())
+            })
+        })?;
+        Some((token, request))
+    }
+
+    /// Likes `target` (a message or the post) for the brand, or takes the like back when
+    /// the brand likes it. Optimistic: the model shows the new state at once and returns to
+    /// the old one, with the reason, on failure.
+    pub fn like_action(self, target: LikeTarget) -> Action<(), ()> {
+        action(Rc::new(move || {
+            let liked = !self.conversation.with_untracked(|c| target.liked(c));
+            let allowed = self.actor.with_untracked(|actor| {
+                let agent = &actor.as_ref()?.agent;
+                self.conversation.with_untracked(|c| {
+                    let rule = if liked {
+                        rules::can_like
+                    } else {
+                        rules::can_unlike
+                    };
+                    rule(c, agent, target).ok()
+                })
+            });
+            let token = self.token().filter(|_| allowed.is_some());
+            if token.is_some() {
+                self.conversation.update(|c| set_liked(c, target, liked));
+            }
+            self.set_notice(target, None);
+            Box::pin(async move {
+                let Some(token) = token else { return };
+                let message = match target {
+                    LikeTarget::Message(message) => Some(message),
+                    LikeTarget::Post => None,
+                };
+                let answer = client::like(&token, self.id, message, liked).await;
+                let answer = answer.map(|answer| match answer {
+                    Liked::Message(message) => self.put(message),
+                    Liked::Post(post) => self.conversation.update(|c| c.post = Some(post)),
+                });
+                if let Err(error) = answer {
+                    self.conversation.update(|c| set_liked(c, target, !liked));
+                    let what = if liked { "Not liked" } else { "Not unliked" };
+                    let why = Failure::from(error);
+                    self.set_notice(target, Some(format!("{what}: {why}")));
+                }
+            })
+        }))
+    }
+
+    /// Sends a failed message again, with its stored text, when the rules allow it now.
+    pub fn retry_action(self, message: MessageId) -> Action<(), ()> {
+        action(Rc::new(move || {
+            let now = self.now.get_untracked();
+            let allowed = self.actor.with_untracked(|actor| {
+                let agent = &actor.as_ref()?.agent;
+                self.conversation
+                    .with_untracked(|c| rules::can_retry(c, agent, message, now).ok())
+            });
+            let token = self.token().filter(|_| allowed.is_some());
+            self.set_notice(LikeTarget::Message(message), None);
+            Box::pin(async move {
+                let Some(token) = token else { return };
+                match client::retry(&token, message).await {
+                    Ok(answer) => self.put(answer),
+                    Err(error) => self.set_notice(
+                        LikeTarget::Message(message),
+                        Some(format!("Not sent: {}", Failure::from(error))),
+                    ),
+                }
+            })
+        }))
+    }
+
+    /// "Link to DM": the public invitation (and a Facebook private reply where allowed),
+    /// answering the draft's reply target when it has one.
+    pub fn invite_action(self) -> Action<(), ()> {
+        action(Rc::new(move || {
+            let allowed = self.link_to_dm.get_untracked() == LinkToDm::Shown(Ok(()));
+            let token = self.token().filter(|_| allowed);
+            let request = DmInviteRequest {
+                reply_to: self.draft.with_untracked(|d| d.compose.reply_to),
+            };
+            self.invite_error.set(None);
+            Box::pin(async move {
+                let Some(token) = token else { return };
+                match client::dm_invite(&token, self.id, &request).await {
+                    Ok(sent) => {
+                        self.put(sent.public_reply);
+                        if let Some(private) = sent.private_reply {
+                            self.put(private);
+                        }
+                    }
+                    Err(error) => self.invite_error.set(Some(format!(
+                        "The invitation was not sent: {}",
+                        Failure::from(error)
+                    ))),
+                }
+            })
+        }))
+    }
+}
