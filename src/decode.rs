@@ -1,9 +1,9 @@
 //! Reads JSON the browser has parsed (`Response.json()`) into the `crates/api` types through
 //! their derived `Deserialize`, so the shapes stay exactly serde's.
 //!
-//! It replaces serde-wasm-bindgen, measured: that crate's error messages format every
-//! unexpected value (floats included) and cost ~20 KB of brotli'd wasm. Here a failure is
-//! just [`Invalid`]; the client reports it as an unreadable answer.
+//! It replaces serde-wasm-bindgen, whose error messages format every unexpected value
+//! (floats included) at a cost of kilobytes (docs/size.md). Here a failure is just
+//! [`Invalid`]; the client reports it as an unreadable answer.
 
 use std::fmt;
 

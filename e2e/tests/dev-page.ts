@@ -26,7 +26,7 @@ export class DevPage {
   }
 
   async open() {
-    await this.page.goto('/');
+    await this.page.goto('/dev/');
     await expect(this.rows().first()).toBeVisible();
   }
 

@@ -34,3 +34,15 @@ test('the API refuses a request without a token with a problem body', async ({ r
   expect(problem.status).toBe(401);
   expect(problem.title).toBeTruthy();
 });
+
+test('the framed widget, opened as a page, points to the dev page; the dev page loads', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto('/');
+  const link = page.getByRole('link', { name: 'Open the standalone dev page' });
+  await expect(link).toBeVisible();
+  await link.click();
+  await expect(page).toHaveURL(/\/dev\/$/);
+  await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -1,6 +1,7 @@
 //! Serves the built widget from `--static-dir`: precompressed `.br`/`.gz` siblings,
 //! `immutable` caching for trunk's hashed file names, and a Content-Security-Policy on
-//! HTML computed once from `index.html` (with a hash for each of its inline scripts).
+//! HTML computed once from the pages (the framed widget's `index.html` and, when built,
+//! the dev page's `dev/index.html`), with a hash for each of their inline scripts.
 
 use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY};
@@ -18,6 +19,8 @@ use crate::error::ApiError;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const NO_CACHE: &str = "no-cache";
+/// The standalone dev page, a bundle of its own under `dev/`.
+pub const DEV_PAGE: &str = "dev/index.html";
 
 /// The built widget, as found at start.
 #[derive(Debug, Clone)]
@@ -32,18 +35,20 @@ pub enum Site {
 }
 
 impl Site {
-    /// Reads `dir/index.html` once; a missing widget is logged, not fatal.
+    /// Reads `dir/index.html` (and `dir/dev/index.html`, when the dev page is built) once;
+    /// a missing widget is logged, not fatal.
     pub fn load(dir: &Path, frame_ancestors: &str) -> Site {
         let index = dir.join("index.html");
         let html = match std::fs::read_to_string(&index) {
             Ok(html) => html,
             Err(error) => {
                 tracing::warn!(path = %index.display(), %error,
-                    "no built widget: pages answer 503 until `trunk build --release` and a restart");
+                    "no built widget: pages answer 503 until `scripts/build-widget` and a restart");
                 return Site::Missing;
             }
         };
-        match HeaderValue::from_str(&content_security_policy(&html, frame_ancestors)) {
+        let dev = std::fs::read_to_string(dir.join(DEV_PAGE)).unwrap_or_default();
+        match HeaderValue::from_str(&content_security_policy(&[&html, &dev], frame_ancestors)) {
             Ok(csp) => Site::Built {
                 dir: dir.to_path_buf(),
                 csp,
@@ -131,10 +136,11 @@ pub fn is_hashed_asset(path: &str) -> bool {
 }
 
 /// The policy for the widget's HTML: only our own scripts, the wasm, and the inline
-/// scripts of `index.html` by hash; framed only by `frame_ancestors`.
-pub fn content_security_policy(index_html: &str, frame_ancestors: &str) -> String {
-    let mut hashes: Vec<String> = inline_scripts(index_html)
-        .into_iter()
+/// scripts of `pages` by hash; framed only by `frame_ancestors`.
+pub fn content_security_policy(pages: &[&str], frame_ancestors: &str) -> String {
+    let mut hashes: Vec<String> = pages
+        .iter()
+        .flat_map(|page| inline_scripts(page))
         // Browsers hash the text after HTML's newline normalisation (CRLF and CR to LF).
         .map(|body| body.replace("\r\n", "\n").replace('\r', "\n"))
         .map(|body| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(body))))
@@ -225,7 +231,7 @@ mod tests {
     #[test]
     fn the_policy_hashes_each_inline_script() {
         // printf 'one()' | openssl dgst -sha256 -binary | base64
-        let csp = content_security_policy("<script>one()</script>", "'self' https://a.example");
+        let csp = content_security_policy(&["<script>one()</script>"], "'self' https://a.example");
         let expected = "'sha256-HR7iaask9daLMRRskMI++QeJtjWDOjyPA6lGzYGzKW4='";
         assert!(csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {expected};")));
         assert!(csp.ends_with("frame-ancestors 'self' https://a.example"));
@@ -233,12 +239,28 @@ mod tests {
 
     #[test]
     fn the_hash_is_of_the_text_after_newline_normalisation() {
-        let lf = content_security_policy("<script>a()\nb()</script>", "'none'");
-        let crlf = content_security_policy("<script>a()\r\nb()</script>", "'none'");
+        let lf = content_security_policy(&["<script>a()\nb()</script>"], "'none'");
+        let crlf = content_security_policy(&["<script>a()\r\nb()</script>"], "'none'");
         assert_eq!(lf, crlf);
         assert_ne!(
             lf,
-            content_security_policy("<script>a() b()</script>", "'none'")
+            content_security_policy(&["<script>a() b()</script>"], "'none'")
         );
+    }
+
+    #[test]
+    fn every_pages_inline_scripts_are_allowed() {
+        let csp = content_security_policy(
+            &["<script>one()</script>", "<script>two()</script>"],
+            "'none'",
+        );
+        let one = content_security_policy(&["<script>one()</script>"], "'none'");
+        let two = content_security_policy(&["<script>two()</script>"], "'none'");
+        let hash = |policy: &str| {
+            let found = policy.split(' ').find(|p| p.starts_with("'sha256-"));
+            found.map(|p| p.trim_end_matches(';').to_owned())
+        };
+        assert!(csp.contains(&hash(&one).expect("a hash")));
+        assert!(csp.contains(&hash(&two).expect("a hash")));
     }
 }

@@ -84,8 +84,8 @@ async fn the_index_is_not_cached_and_carries_the_csp() {
     assert!(csp.contains(&format!("'{SECOND_SCRIPT_SHA256}'")), "{csp}");
     assert_eq!(
         csp.matches("'sha256-").count(),
-        2,
-        "the src script needs no hash: {csp}"
+        3,
+        "two inline scripts here, one on the dev page; the src script needs no hash: {csp}"
     );
     assert!(
         csp.contains("script-src 'self' 'wasm-unsafe-eval' "),
@@ -162,4 +162,23 @@ async fn health_answers_ok_with_security_headers() {
         Some("nosniff")
     );
     assert_eq!(response.text().await.expect("body"), "ok");
+}
+
+#[tokio::test]
+async fn the_dev_page_is_served_under_dev_with_its_script_allowed() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/dev/", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let csp = header_of(&response, "content-security-policy")
+        .expect("a CSP on the dev page")
+        .to_owned();
+    let body = response.text().await.expect("body");
+    assert!(body.contains(DEV_SCRIPT), "the dev page itself");
+    // base64(sha256(DEV_SCRIPT)), and the framed widget's script on the same policy.
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let dev_hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(DEV_SCRIPT));
+    assert!(csp.contains(&format!("'sha256-{dev_hash}'")), "{csp}");
+    assert!(csp.contains(INLINE_SCRIPT_SHA256), "{csp}");
 }
