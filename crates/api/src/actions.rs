@@ -77,7 +77,11 @@ pub fn insert_mention(text: &str, caret: usize, mention: &str) -> (String, usize
     (format!("{before}{inserted}{after}"), caret_after)
 }
 
-/// What "Link to DM" sends.
+/// The Messenger message of a Facebook private reply, unless the agent edits it.
+pub const PRIVATE_REPLY_TEXT: &str =
+    "Thanks for your comment! We've opened this private conversation so we can help you with the details.";
+
+/// What "Link to DM" sends, as the preview shows it before anything goes out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DmInvite {
     /// The public reply: on X it carries the compose link that X clients show as a
@@ -87,33 +91,58 @@ pub struct DmInvite {
     pub answers: Option<MessageId>,
     /// The same comment, when it may also get a Facebook private reply.
     pub private_reply_to: Option<MessageId>,
+    /// The private reply's text, when there is one.
+    pub private_text: String,
+}
+
+/// The link that takes the consumer to a private conversation with the brand: X's
+/// compose link for the brand's account, or the page's m.me link.
+pub fn dm_link(conversation: &Conversation) -> String {
+    let brand = &conversation.brand;
+    match conversation.source {
+        Source::X => format!(
+            "https://twitter.com/messages/compose?recipient_id={}",
+            brand.platform_id
+        ),
+        Source::Facebook => format!(
+            "https://m.me/{}",
+            brand.handle.as_deref().unwrap_or(&brand.platform_id)
+        ),
+    }
 }
 
 /// The invitation for this conversation at `now`, answering `reply_to` (or, without one,
-/// the consumer's latest public message).
+/// the consumer's latest public message), with the default texts.
 pub fn dm_invite(
     conversation: &Conversation,
     reply_to: Option<MessageId>,
     now: Timestamp,
 ) -> DmInvite {
-    let brand = &conversation.brand;
     let answers = reply_to.or_else(|| default_public_target(conversation));
-    let public_text = match conversation.source {
-        Source::X => format!(
-            "We'd like to help you privately: https://twitter.com/messages/compose?recipient_id={}",
-            brand.platform_id
-        ),
-        Source::Facebook => format!(
-            "We'd like to help you privately: https://m.me/{}",
-            brand.handle.as_deref().unwrap_or(&brand.platform_id)
-        ),
-    };
     DmInvite {
-        public_text,
+        public_text: format!("We'd like to help you privately: {}", dm_link(conversation)),
         answers,
         private_reply_to: answers
             .filter(|&comment| may_get_private_reply(conversation, comment, now)),
+        private_text: PRIVATE_REPLY_TEXT.to_owned(),
     }
+}
+
+/// When the brand last invited the consumer to a private conversation (a public reply
+/// carrying the link that did not fail), so a second invitation is never one click away.
+pub fn last_invitation(conversation: &Conversation) -> Option<Timestamp> {
+    let link = dm_link(conversation);
+    conversation
+        .messages
+        .iter()
+        .filter(|m| {
+            !m.author.is_consumer()
+                && m.space == Space::Public
+                && !matches!(m.delivery, crate::model::Delivery::Failed { .. })
+                && m.text.contains(&link)
+        })
+        .map(|m| m.sent_at)
+        .max()
 }
 
 /// Whether `comment` may still get its one Facebook private reply: under seven days old,
@@ -293,6 +322,24 @@ mod tests {
     }
 
     #[test]
+    fn only_a_public_facebook_comment_on_the_platform_gets_a_private_reply() {
+        let mut local = facebook_thread(60_000);
+        local.messages[0].platform_id = None;
+        assert!(!may_get_private_reply(&local, MessageId(5), NOW));
+        let mut private = facebook_thread(60_000);
+        private.messages[0].space = Space::Private;
+        assert!(!may_get_private_reply(&private, MessageId(5), NOW));
+        let mut x = facebook_thread(60_000);
+        x.source = Source::X;
+        assert!(!may_get_private_reply(&x, MessageId(5), NOW));
+        assert!(may_get_private_reply(
+            &facebook_thread(60_000),
+            MessageId(5),
+            NOW
+        ));
+    }
+
+    #[test]
     fn the_invitation_answers_the_chosen_message() {
         use crate::model::*;
         let mut c = facebook_thread(60_000);
@@ -319,6 +366,34 @@ mod tests {
             crate::length::x_weighted_length(&invite.public_text),
             33 + 23
         );
+    }
+
+    #[test]
+    fn the_last_invitation_is_the_latest_public_reply_that_carries_the_link() {
+        use crate::model::*;
+        let mut c = facebook_thread(60_000);
+        assert_eq!(last_invitation(&c), None);
+        let invite = dm_invite(&c, None, NOW);
+        let mut sent = c.messages[0].clone();
+        sent.id = MessageId(8);
+        sent.author = Author::Agent {
+            id: AgentId(1),
+            name: "Dana".into(),
+        };
+        sent.text = invite.public_text.clone();
+        sent.sent_at = Timestamp(NOW.0 - 10);
+        let mut failed = sent.clone();
+        failed.id = MessageId(9);
+        failed.sent_at = Timestamp(NOW.0 - 5);
+        failed.delivery = Delivery::Failed {
+            reason: "no".into(),
+        };
+        let mut private = sent.clone();
+        private.id = MessageId(10);
+        private.space = Space::Private;
+        private.sent_at = Timestamp(NOW.0 - 1);
+        c.messages.extend([sent, failed, private]);
+        assert_eq!(last_invitation(&c), Some(Timestamp(NOW.0 - 10)));
     }
 
     #[test]

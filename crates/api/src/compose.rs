@@ -193,6 +193,39 @@ mod tests {
     }
 
     #[test]
+    fn the_request_says_mention_only_when_the_text_carries_it() {
+        let mut c = both_spaces();
+        c.consumer.profile = Profile::Available(PublicProfile {
+            display_name: "Kenji".into(),
+            handle: Some("kenji".into()),
+            picture_url: None,
+            profile_url: None,
+            locale: None,
+            timezone: None,
+            follower_count: None,
+        });
+        let draft = |text: &str| ComposerDraft {
+            text: text.into(),
+            space: Some(Space::Public),
+            ..ComposerDraft::default()
+        };
+        let plain = draft("thanks").request(&c, &dana(), NOW).expect("fits");
+        assert!(!plain.mention);
+        assert_eq!(plain.text, "thanks");
+        assert!(
+            draft("thanks @kenji")
+                .request(&c, &dana(), NOW)
+                .expect("fits")
+                .mention
+        );
+        let private = ComposerDraft {
+            space: Some(Space::Private),
+            ..draft("thanks @kenji")
+        };
+        assert!(!private.request(&c, &dana(), NOW).expect("fits").mention);
+    }
+
+    #[test]
     fn an_empty_draft_follows_the_target_into_its_space() {
         let c = both_spaces();
         let mut draft = ComposerDraft::default();

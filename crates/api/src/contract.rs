@@ -84,6 +84,13 @@ pub struct DmInviteRequest {
     /// public one.
     #[serde(default)]
     pub reply_to: Option<MessageId>,
+    /// The public invitation as the agent edited it (it must keep the link); without it,
+    /// the text the preview showed (`actions::dm_invite`).
+    #[serde(default)]
+    pub public_text: Option<String>,
+    /// The Facebook private reply as the agent edited it; without it, the default.
+    #[serde(default)]
+    pub private_text: Option<String>,
 }
 
 /// Answer of `POST /api/conversations/{id}/dm-invite`: the public reply with the link and,

@@ -349,8 +349,15 @@ pub struct ConversationSummary {
     /// The start of the latest message, plain text.
     pub last_message_preview: String,
     pub last_message_at: Timestamp,
-    /// Consumer messages since the brand last wrote.
+    /// Consumer messages the signed-in agent has not seen: since the brand last wrote and
+    /// since the agent last opened the conversation.
     pub unread_count: u32,
+    /// The brand's messages whose delivery failed (and was not sent again since).
+    #[serde(default)]
+    pub undelivered_count: u32,
+    /// The name of the agent the conversation is assigned to, if anyone.
+    #[serde(default)]
+    pub assigned_to: Option<String>,
 }
 
 /// The signed-in agent, as the rules need it.

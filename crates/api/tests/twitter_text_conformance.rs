@@ -1,8 +1,9 @@
 //! twitter-text's own conformance suite, read at test time: X's expected weights and
 //! validity for tweets, and every TLD it knows counted as a link, with and without `https://`.
 //!
-//! The fixtures live outside the project (`$SOCIAL_FIXTURES_DIR/twitter-text/`, else
-//! `../shared/fixtures/twitter-text/` beside the workspace) and are never copied into it.
+//! The fixtures live outside the project (`$SOCIAL_FIXTURES_DIR/twitter-text/`, else the
+//! nearest `shared/fixtures/twitter-text/` above the workspace, `../shared` for a checkout
+//! beside it) and are never copied into it.
 
 use std::path::PathBuf;
 
@@ -12,12 +13,17 @@ use social_api::tweet::{parse_tweet, URL_WEIGHT};
 const FIXTURES_ENV: &str = "SOCIAL_FIXTURES_DIR";
 
 fn fixtures_dir() -> PathBuf {
-    match std::env::var_os(FIXTURES_ENV) {
-        Some(dir) => PathBuf::from(dir).join("twitter-text"),
-        None => {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/twitter-text")
-        }
+    if let Some(dir) = std::env::var_os(FIXTURES_ENV) {
+        return PathBuf::from(dir).join("twitter-text");
     }
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let workspace = workspace.canonicalize().unwrap_or(workspace);
+    let beside = workspace.join("../shared/fixtures/twitter-text");
+    workspace
+        .ancestors()
+        .map(|dir| dir.join("shared/fixtures/twitter-text"))
+        .find(|dir| dir.is_dir())
+        .unwrap_or(beside)
 }
 
 /// The fixture's JSON; a missing file fails the test with one line saying where it looked.

@@ -205,6 +205,23 @@ fn acme(now: Timestamp) -> SeedAccount {
         )
     });
 
+    let lena = Profile::Available(PublicProfile {
+        locale: Some("de_DE".into()),
+        timezone: Some("UTC+01:00".into()),
+        ..person(
+            "Lena Fischer",
+            None,
+            "lena.fischer",
+            "https://www.facebook.com/profile.php?id=100089000000009",
+        )
+    });
+    let tom = Profile::Available(person(
+        "Tom Becker",
+        None,
+        "tom.becker",
+        "https://www.facebook.com/profile.php?id=100089000000010",
+    ));
+
     let conversations = vec![
         // 1. A public comment thread under a page post.
         SeedConversation {
@@ -327,6 +344,33 @@ fn acme(now: Timestamp) -> SeedAccount {
             assigned_to: None,
             post: None,
             messages: vec![msg(C, Private, "Hello? Is anyone there?", t(360)).platform("m_demo_noprofile_1")],
+        },
+        // 9. Messenger, the consumer's last message 30 hours ago: past Meta's standard
+        // 24 hours, a person still answers for up to 7 days with the human-agent tag.
+        SeedConversation {
+            channel: "page",
+            consumer: consumer("6234567890123459", lena),
+            assigned_to: Some("dana"),
+            post: None,
+            messages: vec![
+                msg(C, Private, "Can I still exchange the boots I bought last month?", t(30 * 60 + 5))
+                    .platform("m_demo_lena_1"),
+                msg(C, Private, "Size 39 instead of 38.", t(30 * 60)).platform("m_demo_lena_2"),
+                msg(dana(), Private, "Of course! Send them back with the label we email you.", t(29 * 60))
+                    .delivery(Delivery::Failed {
+                        reason: "(#551) This person isn't available right now.".into(),
+                    }),
+            ],
+        },
+        // 10. Messenger, the consumer's last message 9 days ago: the window has closed.
+        SeedConversation {
+            channel: "page",
+            consumer: consumer("6234567890123460", tom),
+            assigned_to: Some("dana"),
+            post: None,
+            messages: vec![
+                msg(C, Private, "Do you repair tent poles?", t(9 * 24 * 60)).platform("m_demo_tom_1"),
+            ],
         },
         // 8. Hostile content on X, under the consumer's own tweet mentioning the brand:
         // markup that must stay text, bidi text, ZWJ emoji, 280 chars.

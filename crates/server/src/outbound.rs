@@ -30,10 +30,7 @@ pub fn request_for(
             .filter(|_| message.space == Space::Public)
             .map(|p| p.platform_id.clone())
     };
-    // A private reply is not a Messenger message in Meta's sense: it has its own window.
-    let tag = (!mode.private_reply)
-        .then(|| rules::send_tag(conversation, &session.agent, message.space, now))
-        .flatten();
+    let tag = rules::message_tag(conversation, &session.agent, message, now);
     Outbound {
         source: conversation.source,
         brand_id: conversation.brand.platform_id.clone(),

@@ -82,7 +82,7 @@ impl Site {
 
 async fn not_built() -> Response {
     ApiError::Unavailable(
-        "The widget is not built: run `trunk build --release` in the workspace root, then restart the server.",
+        "The widget is not built: run `scripts/build-widget` in the workspace root, then restart the server.",
     )
     .into_response()
 }

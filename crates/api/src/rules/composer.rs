@@ -3,9 +3,10 @@
 
 use super::access::can_write_in;
 use super::messages::ReplyTarget;
+use super::text::check_text;
 use super::window::{messenger_window, MessengerWindow};
 use super::Denied;
-use crate::actions::{dm_invite, DmInvite};
+use crate::actions::{dm_invite, dm_link, DmInvite};
 use crate::contract::DmInviteRequest;
 use crate::length::max_length;
 use crate::model::{Agent, Conversation, MessageId, Source, Space, Timestamp};
@@ -13,13 +14,17 @@ use crate::model::{Agent, Conversation, MessageId, Source, Space, Timestamp};
 /// The space the composer starts in: where the consumer last wrote; for a conversation
 /// without consumer messages, public when there is a post, else private.
 pub fn default_space(conversation: &Conversation) -> Space {
-    conversation
-        .current_space()
-        .unwrap_or(if conversation.post.is_some() {
-            Space::Public
-        } else {
-            Space::Private
-        })
+    space_now(conversation.current_space(), conversation.post.is_some())
+}
+
+/// Where a conversation is now, from the space of the consumer's last message (if any)
+/// and whether it hangs on a post: what lists and the composer show.
+pub fn space_now(last_consumer_space: Option<Space>, has_post: bool) -> Space {
+    last_consumer_space.unwrap_or(if has_post {
+        Space::Public
+    } else {
+        Space::Private
+    })
 }
 
 /// Whether the consumer's handle may be inserted in a message written in `space`.
@@ -56,13 +61,17 @@ pub fn link_to_dm(
     if private_only {
         return LinkToDm::Hidden;
     }
-    let request = DmInviteRequest { reply_to };
+    let request = DmInviteRequest {
+        reply_to,
+        ..DmInviteRequest::default()
+    };
     LinkToDm::Shown(check_dm_invite(conversation, agent, &request, now).map(drop))
 }
 
 /// Every rule on a "Link to DM" request, and the invitation it sends when they pass: the
-/// public reply answers the chosen consumer message (a public one), and on Facebook the
-/// same comment gets the private reply where Meta still allows one.
+/// public reply answers the chosen consumer message (a public one) and keeps the link,
+/// and on Facebook the same comment gets the private reply where Meta still allows one.
+/// Texts the agent edited pass the same text rules as any message in their space.
 pub fn check_dm_invite(
     conversation: &Conversation,
     agent: &Agent,
@@ -70,12 +79,25 @@ pub fn check_dm_invite(
     now: Timestamp,
 ) -> Result<DmInvite, Denied> {
     can_link_to_dm(conversation, agent)?;
+    // A consumer who has not written privately has only public messages to answer.
     if let Some(chosen) = request.reply_to {
-        if ReplyTarget::new(conversation, chosen)?.space() != Space::Public {
-            return Err(Denied::ReplyInOtherSpace);
-        }
+        ReplyTarget::new(conversation, chosen)?;
     }
-    Ok(dm_invite(conversation, request.reply_to, now))
+    let mut invite = dm_invite(conversation, request.reply_to, now);
+    if let Some(text) = &request.public_text {
+        invite.public_text = text.clone();
+    }
+    if !invite.public_text.contains(&dm_link(conversation)) {
+        return Err(Denied::InviteWithoutLink);
+    }
+    check_text(conversation.source, Space::Public, &invite.public_text)?;
+    if let Some(text) = &request.private_text {
+        invite.private_text = text.clone();
+    }
+    if invite.private_reply_to.is_some() {
+        check_text(conversation.source, Space::Private, &invite.private_text)?;
+    }
+    Ok(invite)
 }
 
 /// The Public/Private choice, shown only when the consumer has written in both spaces.

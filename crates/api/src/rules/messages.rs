@@ -10,7 +10,7 @@ use super::Denied;
 use crate::actions::{default_public_target, insert_mention, mention_for};
 use crate::contract::SendMessage;
 use crate::model::{
-    Agent, Conversation, ConversationId, Delivery, MessageId, Source, Space, Timestamp,
+    Agent, Conversation, ConversationId, Delivery, Message, MessageId, Source, Space, Timestamp,
 };
 
 /// A consumer message of one conversation that may be answered.
@@ -176,6 +176,20 @@ pub fn send_tag(
         return None;
     }
     messenger_window(conversation, agent, now)?.ok()?.tag
+}
+
+/// The Messenger tag a stored `message` sent (or sent again) by `agent` now must carry. A
+/// private reply is not a Messenger message in Meta's sense: it has its own window.
+pub fn message_tag(
+    conversation: &Conversation,
+    agent: &Agent,
+    message: &Message,
+    now: Timestamp,
+) -> Option<MessageTag> {
+    if message.private_reply {
+        return None;
+    }
+    send_tag(conversation, agent, message.space, now)
 }
 
 /// The Retry button of `message`: `None` unless it is the brand's and its delivery

@@ -16,12 +16,12 @@ mod window;
 pub use access::{can_act_in, can_write_in};
 pub use composer::{
     can_link_to_dm, can_mention, capabilities, check_dm_invite, default_space, link_to_dm,
-    Capabilities, LinkToDm, SpaceToggle,
+    space_now, Capabilities, LinkToDm, SpaceToggle,
 };
 pub use likes::{can_like, can_unlike, like_control, LikeControl, LikeTarget};
 pub use messages::{
-    can_retry, check_draft, check_message, reply_control, retry_control, send_tag, Draft, Outgoing,
-    ReplyTarget,
+    can_retry, check_draft, check_message, message_tag, reply_control, retry_control, send_tag,
+    Draft, Outgoing, ReplyTarget,
 };
 pub use text::{check_text, has_visible_text};
 pub use window::{
@@ -64,6 +64,8 @@ pub enum Denied {
     ConsumerNotInSpace(SpaceName),
     #[error("The consumer is already in a private conversation.")]
     AlreadyInPrivate,
+    #[error("The invitation must keep the link to the private conversation.")]
+    InviteWithoutLink,
     #[error("A reply must be in the same space as the message it answers.")]
     ReplyInOtherSpace,
     #[error("Files and rich content cannot be sent in public replies.")]
@@ -128,6 +130,7 @@ impl Denied {
             Denied::NoHandle => "no-handle",
             Denied::ConsumerNotInSpace(_) => "consumer-not-in-space",
             Denied::AlreadyInPrivate => "already-in-private",
+            Denied::InviteWithoutLink => "invite-without-link",
             Denied::ReplyInOtherSpace => "reply-in-other-space",
             Denied::AttachmentInPublic => "attachment-in-public",
             Denied::AttachmentsNotSupported => "attachments-not-supported",

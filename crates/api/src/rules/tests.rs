@@ -1,5 +1,5 @@
 use super::*;
-use crate::contract::SendMessage;
+use crate::contract::{DmInviteRequest, SendMessage};
 use crate::model::*;
 use proptest::prelude::*;
 
@@ -426,6 +426,7 @@ fn every_denial_reads_as_a_sentence_and_names_its_rule() {
             closed_at: Timestamp(0),
         },
         Denied::PrivateReplyWindowClosed,
+        Denied::InviteWithoutLink,
     ];
     let mut rules = std::collections::HashSet::new();
     for denied in all {
@@ -656,6 +657,22 @@ fn a_failed_private_reply_may_be_retried_within_seven_days_of_the_comment() {
         Err(Denied::PrivateReplyWindowClosed)
     );
     assert_eq!(send_tag(&at(DAY), &human(), Space::Private, NOW), None);
+    // A private reply carries no Messenger tag, even a day after a private message.
+    let mut late = at(DAY);
+    let mut dm = consumer(3, Space::Private);
+    dm.sent_at = Timestamp(NOW.0 - DAY - 1);
+    late.messages.insert(1, dm);
+    let reply = late
+        .message(MessageId(2))
+        .expect("the private reply")
+        .clone();
+    assert_eq!(message_tag(&late, &human(), &reply, NOW), None);
+    let mut plain = reply.clone();
+    plain.private_reply = false;
+    assert_eq!(
+        message_tag(&late, &human(), &plain, NOW),
+        Some(MessageTag::HumanAgent)
+    );
 }
 
 fn request(text: &str, space: Space) -> SendMessage {
@@ -770,6 +787,105 @@ fn a_note_answers_nothing() {
     assert_eq!(
         check_message(&c, &human(), &plain, NOW).map(|o| o.reply_to),
         Ok(None)
+    );
+}
+
+#[test]
+fn only_x_needs_a_handle_to_mention_facebook_tags_the_consumer() {
+    let mut x = conversation(Source::X, vec![consumer(1, Space::Public)]);
+    if let Profile::Available(p) = &mut x.consumer.profile {
+        p.handle = None;
+    }
+    assert_eq!(
+        can_mention(&x, &human(), Space::Public),
+        Err(Denied::NoHandle)
+    );
+    let mut facebook = x.clone();
+    facebook.source = Source::Facebook;
+    assert_eq!(can_mention(&facebook, &human(), Space::Public), Ok(()));
+}
+
+#[test]
+fn link_to_dm_shows_wherever_there_is_a_public_side() {
+    // A post the consumer has not commented on yet: there is a public side, so it shows.
+    let mut on_post = conversation(Source::X, vec![consumer(1, Space::Private)]);
+    on_post.post = conversation(Source::X, vec![consumer(1, Space::Public)]).post;
+    assert!(matches!(
+        link_to_dm(&on_post, &human(), None, NOW),
+        LinkToDm::Shown(_)
+    ));
+    // A public message without a post shows it too.
+    let mut no_post = conversation(Source::Facebook, vec![consumer(1, Space::Public)]);
+    no_post.post = None;
+    assert_eq!(
+        link_to_dm(&no_post, &human(), None, NOW),
+        LinkToDm::Shown(Ok(()))
+    );
+}
+
+#[test]
+fn an_invitation_answers_a_public_message_and_keeps_its_link() {
+    let c = conversation(
+        Source::Facebook,
+        vec![consumer(1, Space::Public), consumer(2, Space::Public)],
+    );
+    let request = |reply_to: i64| DmInviteRequest {
+        reply_to: Some(MessageId(reply_to)),
+        ..DmInviteRequest::default()
+    };
+    let chosen = check_dm_invite(&c, &human(), &request(1), NOW).expect("a public comment");
+    assert_eq!(chosen.answers, Some(MessageId(1)));
+    let mut private = c.clone();
+    private.messages.push(by_agent(3, Space::Private));
+    assert_eq!(
+        check_dm_invite(&private, &human(), &request(3), NOW),
+        Err(Denied::NotFromConsumer)
+    );
+    let edited = DmInviteRequest {
+        public_text: Some("Write to us: https://m.me/acme".into()),
+        private_text: Some("Hi Sam, we are here.".into()),
+        ..request(2)
+    };
+    let invite = check_dm_invite(&c, &human(), &edited, NOW).expect("keeps the link");
+    assert_eq!(invite.public_text, "Write to us: https://m.me/acme");
+    assert_eq!(invite.private_text, "Hi Sam, we are here.");
+    let without_link = DmInviteRequest {
+        public_text: Some("Write to us".into()),
+        ..request(2)
+    };
+    assert_eq!(
+        check_dm_invite(&c, &human(), &without_link, NOW),
+        Err(Denied::InviteWithoutLink)
+    );
+    let empty_private = DmInviteRequest {
+        private_text: Some(" ".into()),
+        ..request(2)
+    };
+    assert_eq!(
+        check_dm_invite(&c, &human(), &empty_private, NOW),
+        Err(Denied::Empty)
+    );
+}
+
+#[test]
+fn link_to_dm_judges_the_invitation_for_the_chosen_target() {
+    let c = conversation(
+        Source::Facebook,
+        vec![consumer(1, Space::Public), by_agent(2, Space::Public)],
+    );
+    assert_eq!(link_to_dm(&c, &human(), Some(MessageId(1)), NOW), LinkToDm::Shown(Ok(())));
+    assert_eq!(
+        link_to_dm(&c, &human(), Some(MessageId(2)), NOW),
+        LinkToDm::Shown(Err(Denied::NotFromConsumer)),
+        "the brand's own reply cannot be answered"
+    );
+}
+
+#[test]
+fn a_space_reads_as_its_name_in_a_sentence() {
+    assert_eq!(
+        Denied::ConsumerNotInSpace(SpaceName(Space::Private)).to_string(),
+        "The consumer has not written in the private space, so there is nothing to answer there."
     );
 }
 

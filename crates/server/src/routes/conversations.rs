@@ -1,7 +1,8 @@
-//! `GET /api/conversations?view=mine|all` and `GET /api/conversations/{id}`, both limited
-//! to the session's account.
+//! `GET /api/conversations?view=mine|all`, `GET /api/conversations/{id}` and
+//! `PUT /api/conversations/{id}/read`, all limited to the session's account.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use social_api::{Conversation, ConversationId, ConversationSummary, ListView};
@@ -39,4 +40,18 @@ pub async fn detail(
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound("There is no such conversation."))
+}
+
+/// The signed-in agent has seen the conversation: its unread count is 0 in their lists
+/// until the consumer writes again. Idempotent, so a PUT: 204.
+pub async fn mark_read(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    ApiPath(id): ApiPath<ConversationId>,
+) -> Result<StatusCode, ApiError> {
+    if state.store.mark_read(&session, id, state.now()).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound("There is no such conversation."))
+    }
 }

@@ -16,10 +16,6 @@ use crate::error::{ApiError, ApiPath};
 use crate::outbound;
 use crate::store::{NewDelivery, NewMessage, SendingMode, Session};
 
-/// The Messenger message of a Facebook private reply.
-pub const PRIVATE_REPLY_TEXT: &str =
-    "Thanks for your comment! We've opened this private conversation so we can help you with the details.";
-
 /// The body is empty or a [`DmInviteRequest`]; 201 with both messages as stored now.
 pub async fn send(
     State(state): State<AppState>,
@@ -53,7 +49,7 @@ pub async fn send(
                 &session,
                 &conversation,
                 Space::Private,
-                PRIVATE_REPLY_TEXT,
+                &invite.private_text,
                 Some(comment),
                 true,
             )

@@ -12,7 +12,7 @@ pub mod messages;
 use axum::http::header::CACHE_CONTROL;
 use axum::http::HeaderValue;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -39,6 +39,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route("/me", get(me::me))
         .route("/conversations", get(conversations::list))
         .route("/conversations/{id}", get(conversations::detail))
+        .route("/conversations/{id}/read", put(conversations::mark_read))
         .merge(actions);
     if state.demo {
         api = api.route("/demo/session", post(demo::create_session));

@@ -188,7 +188,8 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<bool, StoreError>;
 
-    /// The session's account's conversations in `view`, newest last message first.
+    /// The session's account's conversations in `view`, newest last message first, with
+    /// the unread count of the session's agent.
     async fn conversations(
         &self,
         session: &Session,
@@ -202,6 +203,15 @@ pub trait Store: Send + Sync + 'static {
         session: &Session,
         id: ConversationId,
     ) -> Result<Option<Conversation>, StoreError>;
+
+    /// Records that the session's agent has seen the conversation up to `at`; false when
+    /// the conversation is not the account's.
+    async fn mark_read(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
 
     /// The conversation (of the session's account) a message belongs to.
     async fn conversation_of_message(

@@ -40,6 +40,8 @@ async fn mine_lists_the_agents_own_conversations_of_both_sources_newest_first() 
         "Kenji Tanaka",
         "Maria Gonzalez",
         "Priya Sharma",
+        "Lena Fischer",
+        "Tom Becker",
     ];
     assert_eq!(names(&mine), expected, "newest last message first");
     assert!(mine
@@ -104,7 +106,7 @@ async fn all_lists_every_conversation_of_the_account_and_no_other() {
     let all = app.list(&dana, Some("all")).await;
     let mine = app.list(&dana, Some("mine")).await;
 
-    assert_eq!(all.len(), 8);
+    assert_eq!(all.len(), 10);
     assert!(mine.len() < all.len());
     assert!(mine.iter().all(|m| all.contains(m)));
     assert!(names(&all).contains(&"Chris Doe"), "assigned to the admin");

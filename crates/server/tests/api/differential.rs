@@ -94,7 +94,17 @@ enum Intent {
     Retry(usize),
     LinkToDm {
         reply_to: Option<usize>,
+        /// The public text as the agent edited it in the preview, if they did.
+        edit: Option<Edit>,
     },
+}
+
+/// How the agent edited the invitation's public text.
+#[derive(Debug, Clone, Copy)]
+enum Edit {
+    KeepLink,
+    DropLink,
+    Blank,
 }
 
 #[derive(Debug, Clone)]
@@ -186,7 +196,15 @@ fn intent(messages: usize) -> impl Strategy<Value = Intent> {
         1 => Just(Intent::LikePost),
         1 => Just(Intent::UnlikePost),
         2 => index.clone().prop_map(Intent::Retry),
-        2 => prop::option::of(index).prop_map(|reply_to| Intent::LinkToDm { reply_to }),
+        2 => (
+            prop::option::of(index),
+            prop::option::of(prop_oneof![
+                Just(Edit::KeepLink),
+                Just(Edit::DropLink),
+                Just(Edit::Blank)
+            ]),
+        )
+            .prop_map(|(reply_to, edit)| Intent::LinkToDm { reply_to, edit }),
     ]
 }
 
@@ -527,17 +545,26 @@ async fn run_case(app: &TestApp, case: usize, spec: &Spec) -> Result<(), String>
                 let response = app.retry(&token, message(*i)).await;
                 outcome(format!("{intent:?}"), offered, response).await
             }
-            Intent::LinkToDm { reply_to } => {
+            Intent::LinkToDm { reply_to, edit } => {
                 let reply_to = reply_to.and_then(|i| c.messages.get(i).map(|m| m.id));
+                let link = social_api::actions::dm_link(&c);
+                let request = DmInviteRequest {
+                    reply_to,
+                    public_text: edit.map(|edit| match edit {
+                        Edit::KeepLink => format!("Let's talk privately here: {link}"),
+                        Edit::DropLink => "Let's talk privately.".into(),
+                        Edit::Blank => "\u{200B}".into(),
+                    }),
+                    private_text: None,
+                };
+                // The button, then the preview's Send for what the agent edited.
                 let offered = match rules::link_to_dm(&c, &agent, reply_to, now) {
-                    LinkToDm::Shown(offer) => offer,
-                    LinkToDm::Hidden => {
-                        rules::check_dm_invite(&c, &agent, &DmInviteRequest { reply_to }, now)
-                            .map(drop)
+                    LinkToDm::Shown(Err(denied)) => Err(denied),
+                    LinkToDm::Shown(Ok(())) | LinkToDm::Hidden => {
+                        rules::check_dm_invite(&c, &agent, &request, now).map(drop)
                     }
                 };
-                let body = serde_json::to_string(&DmInviteRequest { reply_to })
-                    .map_err(|e| e.to_string())?;
+                let body = serde_json::to_string(&request).map_err(|e| e.to_string())?;
                 let response = app
                     .post_action(
                         &token,

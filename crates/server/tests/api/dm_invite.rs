@@ -120,3 +120,40 @@ async fn the_body_is_empty_or_an_invitation_request() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_invitation_goes_out_as_the_agent_edited_it_and_must_keep_its_link() {
+    let app = TestApp::spawn().await;
+    let dana = app.token("demo", Role::Agent).await;
+    let maria = app.conversation_id(&dana, "Maria").await;
+    let first = app.read(&dana, maria).await.messages[0].id;
+    let public_text =
+        "Maria, let's sort this out in Messenger: https://m.me/acmeoutdoor".to_owned();
+    let without_link = social_api::DmInviteRequest {
+        reply_to: Some(first),
+        public_text: Some("Let's talk in Messenger".into()),
+        private_text: None,
+    };
+    denied(
+        app.dm_invite_with(&dana, maria, &without_link).await,
+        "invite-without-link",
+    )
+    .await;
+    assert!(app.platform.calls().is_empty());
+
+    let edited = social_api::DmInviteRequest {
+        reply_to: Some(first),
+        public_text: Some(public_text.clone()),
+        private_text: Some("Hi Maria, here we are.".into()),
+    };
+    let sent = invited(app.dm_invite_with(&dana, maria, &edited).await).await;
+    assert_eq!(sent.public_reply.text, public_text);
+    assert_eq!(
+        sent.public_reply.reply_to,
+        Some(first),
+        "the chosen comment, not the latest"
+    );
+    let private = sent.private_reply.expect("a private reply");
+    assert_eq!(private.text, "Hi Maria, here we are.");
+    assert_eq!(private.reply_to, Some(first));
+}

@@ -382,6 +382,35 @@ impl TestApp {
         .await
     }
 
+    /// `PUT /api/conversations/{id}/read`.
+    pub async fn mark_read(&self, token: &str, conversation: ConversationId) -> Response {
+        self.client
+            .put(format!(
+                "{}/api/conversations/{conversation}/read",
+                self.base
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("PUT")
+    }
+
+    /// `POST /api/conversations/{id}/dm-invite` with a request body.
+    pub async fn dm_invite_with(
+        &self,
+        token: &str,
+        conversation: ConversationId,
+        request: &social_api::DmInviteRequest,
+    ) -> Response {
+        self.post_action(
+            token,
+            &format!("/api/conversations/{conversation}/dm-invite"),
+            Some(&new_key()),
+            Some(serde_json::to_string(request).expect("JSON")),
+        )
+        .await
+    }
+
     pub async fn healthz(&self) -> Response {
         self.get("/healthz", None).await
     }

@@ -8,6 +8,7 @@ mod dm_invite;
 mod helpers;
 mod idempotency;
 mod likes;
+mod lists;
 mod messages;
 mod policy;
 mod static_files;

@@ -141,15 +141,13 @@ async fn without_a_built_widget_pages_say_how_to_build_it_and_the_api_still_work
     .await;
 
     let p = problem(app.get("/", None).await, StatusCode::SERVICE_UNAVAILABLE).await;
-    assert!(p
-        .detail
-        .is_some_and(|d| d.contains("trunk build --release")));
+    assert!(p.detail.is_some_and(|d| d.contains("scripts/build-widget")));
 
     let health = app.healthz().await;
     assert_eq!(health.status(), StatusCode::OK);
     assert_eq!(health.text().await.expect("body"), "ok");
     let dana = app.token("demo", social_api::Role::Agent).await;
-    assert_eq!(app.list(&dana, None).await.len(), 6);
+    assert_eq!(app.list(&dana, None).await.len(), 8);
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use rows::{name, parse, preview, ConversationRow, MessageRow, SessionRow, SummaryRow};
 use social_api::{
     Agent, AgentId, BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary,
-    ListView, Message, MessageId, Profile, Role, Space, Timestamp,
+    ListView, Message, MessageId, Profile, Role, Timestamp,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -143,8 +143,15 @@ impl Store for SqliteStore {
                           (SELECT MAX(b.sent_at) FROM messages b
                             WHERE b.conversation_id = c.id
                               AND b.author_kind IN ('agent', 'bot')
-                              AND b.space <> 'internal'), -1)) AS unread
+                              AND b.space <> 'internal'), -1)
+                        AND m.sent_at > COALESCE(
+                          (SELECT r.read_at FROM conversation_reads r
+                            WHERE r.conversation_id = c.id AND r.agent_id = ?3), -1)) AS unread,
+                    (SELECT COUNT(*) FROM messages m
+                      WHERE m.conversation_id = c.id AND m.delivery = 'failed') AS undelivered,
+                    g.name AS assignee_name
              FROM conversations c
+             LEFT JOIN agents g ON g.id = c.assigned_agent_id AND g.account_id = c.account_id
              JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
              JOIN consumers co ON co.id = c.consumer_id AND co.account_id = c.account_id
              LEFT JOIN messages last ON last.id =
@@ -168,11 +175,11 @@ impl Store for SqliteStore {
                         .display_name
                         .ok_or(StoreError::Corrupt("consumers.display_name"))?,
                 };
-                let space = match r.consumer_space {
-                    Some(space) => parse(&space, "messages.space")?,
-                    None if r.has_post => Space::Public,
-                    None => Space::Private,
-                };
+                let last = r
+                    .consumer_space
+                    .map(|space| parse(&space, "messages.space"))
+                    .transpose()?;
+                let space = social_api::rules::space_now(last, r.has_post);
                 Ok(ConversationSummary {
                     id: ConversationId(r.id),
                     source: parse(&r.source, "brand_channels.source")?,
@@ -181,6 +188,8 @@ impl Store for SqliteStore {
                     last_message_preview: preview(r.last_text.as_deref().unwrap_or_default()),
                     last_message_at: Timestamp(r.last_at.unwrap_or_default()),
                     unread_count: u32::try_from(r.unread).unwrap_or(u32::MAX),
+                    undelivered_count: u32::try_from(r.undelivered).unwrap_or(u32::MAX),
+                    assigned_to: r.assignee_name,
                 })
             })
             .collect()
@@ -239,6 +248,28 @@ impl Store for SqliteStore {
                 .map(MessageRow::into_message)
                 .collect::<Result<_, _>>()?,
         }))
+    }
+
+    async fn mark_read(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        // Never back in time: a late, older read leaves a newer one in place.
+        let done = sqlx::query(
+            "INSERT INTO conversation_reads (agent_id, conversation_id, read_at)
+             SELECT ?, c.id, ? FROM conversations c WHERE c.id = ? AND c.account_id = ?
+             ON CONFLICT (agent_id, conversation_id)
+             DO UPDATE SET read_at = MAX(read_at, excluded.read_at)",
+        )
+        .bind(session.agent.id.0)
+        .bind(at.0)
+        .bind(conversation.0)
+        .bind(session.account_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn conversation_of_message(
@@ -349,7 +380,7 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use social_api::{AgentKind, AuthorKind, DeliveryState, Source, WithheldReason};
+    use social_api::{AgentKind, AuthorKind, DeliveryState, Source, Space, WithheldReason};
 
     /// The quoted names a column's `CHECK (column IN (...))` allows.
     fn allowed(schema: &str, column: &str) -> Vec<String> {

@@ -52,6 +52,8 @@ pub(super) struct SummaryRow {
     pub(super) last_at: Option<i64>,
     pub(super) consumer_space: Option<String>,
     pub(super) unread: i64,
+    pub(super) undelivered: i64,
+    pub(super) assignee_name: Option<String>,
 }
 
 #[derive(FromRow)]
