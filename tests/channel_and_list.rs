@@ -106,6 +106,8 @@ fn summary(id: i64, source: Source, space: Space, name: &str, unread: u32) -> Co
         last_message_preview: format!("Latest from {name}"),
         last_message_at: Timestamp(1_700_000_000_000),
         unread_count: unread,
+        undelivered_count: 0,
+        assigned_to: None,
     }
 }
 
@@ -199,4 +201,42 @@ async fn tabs_follow_the_chosen_view() {
             .as_deref(),
         Some("false")
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_row_marks_undelivered_messages_and_in_all_says_whose_it_is() {
+    let mut failing = summary(1, Source::Facebook, Space::Private, "Priya Sharma", 0);
+    failing.undelivered_count = 1;
+    failing.assigned_to = Some("Dana Agent".into());
+    let fine = summary(2, Source::X, Space::Private, "Chris Doe", 0);
+    let rows = vec![failing, fine];
+    let (view, set_view) = signal(ListView::Mine);
+    let el = container();
+    let nothing: Option<ConversationId> = None;
+    let _view = mount_to(el.clone(), move || {
+        let rows = rows.clone();
+        view! {
+            <ConversationList
+                view
+                on_view=Callback::new(move |v| set_view.set(v))
+                rows
+                selected=nothing
+                on_select=Callback::new(|_| {})
+            />
+        }
+    });
+    settle().await;
+    let buttons = all(&el, "li > button");
+    assert!(text(&buttons[0]).contains("Not delivered"));
+    assert!(!text(&buttons[1]).contains("Not delivered"));
+    assert!(
+        !text(&buttons[0]).contains("Assigned to"),
+        "my list needs no owner"
+    );
+
+    set_view.set(ListView::All);
+    settle().await;
+    let buttons = all(&el, "li > button");
+    assert!(text(&buttons[0]).contains("Assigned to Dana Agent"));
+    assert!(text(&buttons[1]).contains("Unassigned"));
 }

@@ -14,10 +14,6 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn send_button(el: &web_sys::Element) -> web_sys::Element {
-    by_role_named(el, "button", "Send")
-}
-
 fn counter(el: &web_sys::Element) -> String {
     one(el, ".composer__count")
         .map(|c| text(&c))
@@ -49,7 +45,7 @@ async fn the_counter_weighs_an_x_link_23_and_send_follows_the_limit() {
         "The message is 281 characters long; at most 280 fit here."
     );
     assert!(
-        description(&input.clone().unchecked_into()).starts_with("281 / 280"),
+        description(&input.clone().unchecked_into()).contains("281 / 280"),
         "the box is described by the counter"
     );
 
@@ -73,7 +69,7 @@ async fn an_empty_draft_cannot_be_sent_and_says_why() {
 }
 
 #[wasm_bindgen_test]
-async fn enter_sends_the_draft_which_joins_the_transcript_and_clears() {
+async fn ctrl_enter_sends_a_public_reply_which_joins_the_transcript_and_clears() {
     let net = FakeNetwork::install();
     let (el, _view) = open_conversation(x_public()).await;
     let input = message_box(&el);
@@ -85,8 +81,14 @@ async fn enter_sends_the_draft_which_joins_the_transcript_and_clears() {
         &stored(40, Space::Public, "Sorry about that! Checking now."),
     );
     assert!(
-        press_key(&input, "Enter", false),
-        "Enter does not add a line"
+        !press_key(&input, "Enter", false),
+        "a public reply is not one stray Enter away"
+    );
+    idle().await;
+    assert!(net.requests().is_empty());
+    assert!(
+        press_key_with(&input, "Enter", false, true),
+        "Ctrl+Enter sends and adds no line"
     );
     idle().await;
 
@@ -234,7 +236,7 @@ async fn while_sending_the_composer_is_busy_and_send_pending() {
     let (el, _view) = open_conversation(x_public()).await;
     type_text(&message_box(&el), "On its way");
     settle().await;
-    let form = by_role_named(&el, "form", "Reply");
+    let form = by_role_named(&el, "form", "Composer");
     assert_eq!(attr(&form, "aria-busy").as_deref(), Some("false"));
 
     net.hold(201, &stored(43, Space::Public, "On its way"));
@@ -260,11 +262,7 @@ async fn the_draft_is_kept_per_conversation_while_the_agent_switches() {
     settle().await;
 
     type_text(&message_box(&el), "Draft for Jane");
-    click(&by_role_named(
-        &all(&el, ".transcript__list > li")[0],
-        "button",
-        "Reply",
-    ));
+    click(&button(&all(&el, ".transcript__list > li")[0], "Reply to "));
     settle().await;
 
     set_id.set(Some(ConversationId(2)));
@@ -284,8 +282,12 @@ async fn the_draft_is_kept_per_conversation_while_the_agent_switches() {
     assert!(has_role_named(&el, "group", "Reply target"));
     let group = by_role_named(&el, "radiogroup", "Reply space");
     assert!(
-        is_checked(&labelled(&group, "Public")),
-        "the chosen space is kept"
+        is_checked(&labelled(&group, "Private")),
+        "the draft keeps the space it was written in"
+    );
+    assert!(
+        has_role_named(&el, "group", "Reply space mismatch"),
+        "and says that the message it answers is public"
     );
 
     set_id.set(Some(ConversationId(2)));
@@ -345,7 +347,7 @@ async fn a_mention_is_sent_flagged() {
 async fn an_internal_note_is_sent_as_internal_and_shown_as_one() {
     let net = FakeNetwork::install();
     let (el, _view) = open_conversation(facebook_thread()).await;
-    let note = labelled(&el, "Internal note");
+    let note = labelled(&el, "Write an internal note");
     click(&note);
     settle().await;
     assert!(is_checked(&note));
@@ -355,6 +357,14 @@ async fn an_internal_note_is_sent_as_internal_and_shown_as_one() {
             .as_deref(),
         Some("Internal note")
     );
+
+    // It looks like a note and says who sees it.
+    let form = by_role_named(&el, "form", "Composer");
+    assert!(attr(&form, "class").is_some_and(|c| c.contains("composer--note")));
+    assert_eq!(message_box_label(&el), "Internal note");
+    assert_eq!(name_of(&send_button(&el)), "Add internal note");
+    assert!(text(&form).contains("Only agents see internal notes."));
+    assert!(text(&form).contains("After that the box goes back to replying."));
 
     type_text(&message_box(&el), "Refund approved by finance.");
     settle().await;
@@ -366,6 +376,10 @@ async fn an_internal_note_is_sent_as_internal_and_shown_as_one() {
     idle().await;
 
     assert_eq!(body_of(&net.requests()[0]).space, Space::Internal);
+    assert!(
+        !is_checked(&labelled(&el, "Write an internal note")),
+        "note mode ends with the note saved, as the hint said"
+    );
     let last = all(&el, ".transcript__list > li").pop().unwrap();
     assert!(text(&last).contains("Refund approved by finance."));
     assert_eq!(
@@ -408,7 +422,7 @@ async fn a_send_in_flight_stays_in_flight_across_a_switch_away_and_back() {
         "the first send is still on its way"
     );
     click(&send_button(&el));
-    press_key(&message_box(&el), "Enter", false);
+    press_key_with(&message_box(&el), "Enter", false, true);
     settle().await;
     assert_eq!(net.requests().len(), 1, "no second send of the same reply");
 
@@ -420,4 +434,136 @@ async fn a_send_in_flight_stays_in_flight_across_a_switch_away_and_back() {
         Some("true"),
         "an empty draft cannot be sent"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_private_draft_never_goes_public_when_the_agent_replies_to_a_public_message() {
+    let net = FakeNetwork::install();
+    // Jane commented publicly, then wrote in Messenger: the draft starts private.
+    let (el, _view) = open_conversation(facebook_thread()).await;
+    let input = message_box(&el);
+    type_text(&input, "your order 123 ships to 1-2-3 Shibuya");
+    settle().await;
+    assert_eq!(message_box_label(&el), "Private message");
+
+    click(&button(&all(&el, ".transcript__list > li")[0], "Reply to "));
+    settle().await;
+    assert_eq!(message_box_label(&el), "Private message", "still private");
+    let mismatch = by_role_named(&el, "group", "Reply space mismatch");
+    assert!(
+        text(&mismatch).contains("This draft is private, but the message it answers is public.")
+    );
+    let send = send_button(&el);
+    assert_eq!(attr(&send, "aria-disabled").as_deref(), Some("true"));
+    press_key(&input, "Enter", false);
+    click(&send);
+    idle().await;
+    assert!(
+        net.requests().is_empty(),
+        "nothing goes out until the agent chooses"
+    );
+
+    // One click: reply publicly after all.
+    click(&by_role_named(
+        &mismatch,
+        "button",
+        "Reply publicly instead",
+    ));
+    settle().await;
+    assert!(!has_role_named(&el, "group", "Reply space mismatch"));
+    assert_eq!(message_box_label(&el), "Public reply");
+    assert_eq!(name_of(&send_button(&el)), "Send public reply");
+    assert_eq!(
+        attr(&send_button(&el), "aria-disabled").as_deref(),
+        Some("false")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn removing_the_reply_target_keeps_the_draft_private() {
+    let (el, _view) = open_conversation(facebook_thread()).await;
+    type_text(&message_box(&el), "private details");
+    settle().await;
+    click(&button(&all(&el, ".transcript__list > li")[0], "Reply to "));
+    settle().await;
+    let mismatch = by_role_named(&el, "group", "Reply space mismatch");
+    click(&by_role_named(
+        &mismatch,
+        "button",
+        "Remove the reply target",
+    ));
+    settle().await;
+    assert!(!has_role_named(&el, "group", "Reply target"));
+    assert_eq!(message_box_label(&el), "Private message");
+    assert_eq!(
+        attr(&send_button(&el), "aria-disabled").as_deref(),
+        Some("false")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_keys_that_send_are_said_under_the_box_and_enter_sends_a_private_message() {
+    let net = FakeNetwork::install();
+    let (el, _view) = open_conversation(x_public()).await;
+    let hint = text(&one(&el, ".composer__hint").expect("a hint"));
+    assert!(hint.contains("Ctrl+Enter"), "{hint}");
+    assert!(hint.contains("Enter starts a new line"), "{hint}");
+
+    let (el, _view2) = open_conversation(x_dm()).await;
+    let hint = text(&one(&el, ".composer__hint").expect("a hint"));
+    assert!(
+        hint.starts_with("Enter sends; Shift+Enter starts a new line."),
+        "{hint}"
+    );
+    let input = message_box(&el);
+    type_text(&input, "Checking now.");
+    settle().await;
+    net.reply(201, &stored(50, Space::Private, "Checking now."));
+    assert!(
+        press_key(&input, "Enter", false),
+        "Enter sends a private message"
+    );
+    idle().await;
+    assert_eq!(body_of(&net.requests()[0]).space, Space::Private);
+}
+
+#[wasm_bindgen_test]
+async fn reply_and_mention_put_the_focus_in_the_box() {
+    let (el, _view) = open_conversation(x_public()).await;
+    let active = || leptos::prelude::document().active_element();
+    let input: web_sys::Element = message_box(&el).unchecked_into();
+    click(&button(&el, "Reply to "));
+    settle().await;
+    assert_eq!(active().as_ref(), Some(&input));
+    click(&by_role_named(&el, "button", "Mention"));
+    settle().await;
+    assert_eq!(active().as_ref(), Some(&input));
+    let skip = by_role_named(&el, "link", "Skip to the reply box");
+    assert_eq!(attr(&skip, "href"), Some(format!("#{}", input.id())));
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_survives_a_reload_of_the_widget() {
+    let (el, view) = open_conversation(x_public()).await;
+    type_text(&message_box(&el), "half written");
+    settle().await;
+    drop(view);
+    // The same tab, the widget mounted again (container() would forget the drafts).
+    let again: web_sys::HtmlElement = leptos::prelude::document()
+        .create_element("div")
+        .unwrap()
+        .unchecked_into();
+    leptos::prelude::document()
+        .body()
+        .unwrap()
+        .append_child(&again)
+        .unwrap();
+    let _view = mount_panel(
+        &again,
+        Signal::stored(Some(ConversationId(3))),
+        vec![x_public()],
+    );
+    settle().await;
+    idle().await;
+    assert_eq!(message_box(&again).value(), "half written");
 }

@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use social_api::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -71,22 +72,53 @@ async fn link_to_dm_is_disabled_with_the_reason_once_the_consumer_wrote_privatel
 }
 
 #[wasm_bindgen_test]
-async fn link_to_dm_previews_and_sends_the_invitation() {
+async fn link_to_dm_shows_what_it_will_send_and_sends_only_on_confirmation() {
     let net = FakeNetwork::install();
     let (el, _view) = open_conversation(x_public()).await;
     let link = by_role_named(&el, "button", "Link to DM");
     assert_eq!(attr(&link, "aria-disabled"), None);
+    assert_eq!(attr(&link, "aria-expanded").as_deref(), Some("false"));
+    click(&link);
+    settle().await;
     assert!(
-        description(&link).contains("Sends publicly: “We'd like to help you privately: https://twitter.com/messages/compose?recipient_id=page-1”"),
-        "{}",
-        description(&link)
+        net.requests().is_empty(),
+        "opening the preview sends nothing"
     );
+    assert_eq!(attr(&link, "aria-expanded").as_deref(), Some("true"));
+
+    let preview = by_role_named(&el, "region", "Invite Kai Rivers to a private conversation");
+    let public = labelled(
+        &preview,
+        "1. A public reply tweet — Replying to Kai Rivers: @acme my order is late",
+    );
+    let public: web_sys::HtmlTextAreaElement = public.unchecked_into();
+    assert_eq!(
+        public.value(),
+        "We'd like to help you privately: https://twitter.com/messages/compose?recipient_id=page-1"
+    );
+    assert!(
+        text(&preview).contains("Send a private message"),
+        "what X shows"
+    );
+
+    // Without its link the invitation cannot go.
+    type_text(&public, "Let's talk privately");
+    settle().await;
+    let send = by_role_named(&preview, "button", "Send invitation");
+    assert_eq!(attr(&send, "aria-disabled").as_deref(), Some("true"));
+    assert!(text(&preview).contains("must keep the link"));
+    type_text(
+        &public,
+        "Kai, DM us here: https://twitter.com/messages/compose?recipient_id=page-1",
+    );
+    settle().await;
+    assert_eq!(attr(&send, "aria-disabled"), None);
 
     let mut invite = message(
         30,
         agent("Dana"),
         Space::Public,
-        "We'd like to help you privately: https://twitter.com/messages/compose?recipient_id=page-1",
+        "Kai, DM us here: https://twitter.com/messages/compose?recipient_id=page-1",
     );
     invite.reply_to = Some(MessageId(21));
     let sent = DmInviteSent {
@@ -94,7 +126,7 @@ async fn link_to_dm_previews_and_sends_the_invitation() {
         private_reply: None,
     };
     net.reply(201, &serde_json::to_string(&sent).unwrap());
-    click(&link);
+    click(&send);
     idle().await;
 
     let requests = net.requests();
@@ -105,9 +137,38 @@ async fn link_to_dm_previews_and_sends_the_invitation() {
         requests[0].key.is_some(),
         "a POST carries an Idempotency-Key"
     );
+    let body: DmInviteRequest = serde_json::from_str(requests[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body.public_text.as_deref(),
+        Some("Kai, DM us here: https://twitter.com/messages/compose?recipient_id=page-1")
+    );
     let items = all(&el, ".transcript__list > li");
     assert_eq!(items.len(), 2);
-    assert!(text(&items[1]).contains("We'd like to help you privately"));
+    assert!(!has_role_named(
+        &el,
+        "region",
+        "Invite Kai Rivers to a private conversation"
+    ));
+    let link = by_role_named(&el, "button", "Link to DM");
+    assert!(
+        description(&link).starts_with("Invited at "),
+        "{}",
+        description(&link)
+    );
+
+    // Another invitation asks first.
+    click(&link);
+    settle().await;
+    let preview = by_role_named(&el, "region", "Invite Kai Rivers to a private conversation");
+    assert!(text(&preview).contains("Kai Rivers was invited at"));
+    assert!(has_role_named(
+        &preview,
+        "button",
+        "Send another invitation"
+    ));
+    click(&by_role_named(&preview, "button", "Cancel"));
+    settle().await;
+    assert_eq!(net.requests().len(), 1, "cancel sends nothing");
 }
 
 #[wasm_bindgen_test]
@@ -134,11 +195,11 @@ async fn reply_shows_a_removable_chip_and_moves_the_draft_to_the_targets_space()
     assert!(!has_role_named(&el, "group", "Reply target"));
     let items = all(&el, ".transcript__list > li");
     assert!(
-        !has_role_named(&items[1], "button", "Reply"),
+        !has_button(&items[1], "Reply to "),
         "the brand's own messages cannot be answered"
     );
 
-    click(&by_role_named(&items[0], "button", "Reply"));
+    click(&button(&items[0], "Reply to "));
     settle().await;
     let chip = by_role_named(&el, "group", "Reply target");
     assert_eq!(
@@ -148,10 +209,49 @@ async fn reply_shows_a_removable_chip_and_moves_the_draft_to_the_targets_space()
     let group = by_role_named(&el, "radiogroup", "Reply space");
     assert!(
         is_checked(&labelled(&group, "Public")),
-        "a public target switches the draft to Public"
+        "an empty draft follows a public target into Public"
     );
 
     click(&by_role_named(&chip, "button", "Remove reply target"));
     settle().await;
     assert!(!has_role_named(&el, "group", "Reply target"));
+
+    // Reply is a toggle: pressed while it is the target, and a second press clears it.
+    let reply = button(&items[0], "Reply to ");
+    click(&reply);
+    settle().await;
+    assert_eq!(attr(&reply, "aria-pressed").as_deref(), Some("true"));
+    click(&reply);
+    settle().await;
+    assert_eq!(attr(&reply, "aria-pressed").as_deref(), Some("false"));
+    assert!(!has_role_named(&el, "group", "Reply target"));
+}
+
+#[wasm_bindgen_test]
+async fn another_agents_conversation_can_be_read_and_says_why_nothing_can_be_done() {
+    let mut theirs = x_public();
+    theirs.assigned_to = Some(Assignee {
+        id: AgentId(99),
+        name: "Alex Admin".into(),
+    });
+    let (el, _view) = open_conversation(theirs).await;
+    let note = by_role(&el, "note").pop().expect("whose it is");
+    assert_eq!(
+        text(&note),
+        "Assigned to Alex Admin. You can read this conversation; only they or an admin can act in it."
+    );
+    let like = button(&el, "Like ");
+    assert_eq!(attr(&like, "aria-disabled").as_deref(), Some("true"));
+    assert!(description(&like).contains("assigned to Alex Admin"));
+    assert_eq!(
+        attr(&send_button(&el), "aria-disabled").as_deref(),
+        Some("true")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn my_own_conversation_says_so() {
+    let (el, _view) = open_conversation(x_public()).await;
+    let note = by_role(&el, "note").pop().expect("whose it is");
+    assert_eq!(text(&note), "Assigned to you.");
 }

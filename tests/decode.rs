@@ -41,6 +41,8 @@ fn lists_sessions_and_problems_read_back_equal() {
         last_message_preview: "Hi".into(),
         last_message_at: Timestamp(1_700_000_000_123),
         unread_count: 4,
+        undelivered_count: 1,
+        assigned_to: Some("Dana".into()),
     }];
     let read: Vec<ConversationSummary> = from_value(as_server_writes(&rows)).unwrap();
     assert_eq!(read, rows);

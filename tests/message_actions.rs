@@ -17,10 +17,10 @@ fn first_item(el: &web_sys::Element) -> web_sys::Element {
 #[wasm_bindgen_test]
 async fn like_is_offered_only_on_public_consumer_messages() {
     let (el, _view) = open_conversation(x_dm()).await;
-    assert!(!has_role_named(&el, "button", "Like"), "no likes in DMs");
+    assert!(!has_button(&el, "Like "), "no likes in DMs");
 
     let (el, _view2) = open_conversation(x_public()).await;
-    let like = by_role_named(&first_item(&el), "button", "Like");
+    let like = button(&first_item(&el), "Like ");
     assert_eq!(attr(&like, "aria-pressed").as_deref(), Some("false"));
 }
 
@@ -37,17 +37,17 @@ async fn a_like_shows_at_once_and_rolls_back_with_the_reason_when_the_platform_r
         "detail": "X answered 403: you cannot like this tweet."
     });
     net.hold(502, &problem.to_string());
-    click(&by_role_named(&item, "button", "Like"));
+    click(&button(&item, "Like "));
     settle().await;
 
-    let unlike = by_role_named(&item, "button", "Unlike");
+    let unlike = button(&item, "Like ");
     assert_eq!(attr(&unlike, "aria-pressed").as_deref(), Some("true"));
     assert_eq!(attr(&unlike, "aria-busy").as_deref(), Some("true"));
     assert!(text(&item).contains("Liked by Acme Support"));
 
     net.release();
     idle().await;
-    let like = by_role_named(&item, "button", "Like");
+    let like = button(&item, "Like ");
     assert_eq!(attr(&like, "aria-pressed").as_deref(), Some("false"));
     assert!(!text(&item).contains("Liked by"));
     let alert = by_role(&item, "alert").pop().expect("the reason is shown");
@@ -72,42 +72,85 @@ async fn a_like_and_an_unlike_keep_the_servers_answer() {
     let mut liked = x_public().messages[0].clone();
     liked.liked_by_brand = true;
     net.reply(200, &json_of(&liked));
-    click(&by_role_named(&item, "button", "Like"));
+    click(&button(&item, "Like "));
     idle().await;
     assert_eq!(
-        attr(&by_role_named(&item, "button", "Unlike"), "aria-pressed").as_deref(),
+        attr(&button(&item, "Like "), "aria-pressed").as_deref(),
         Some("true")
     );
     assert!(by_role(&item, "alert").is_empty());
 
     net.reply(200, &json_of(&x_public().messages[0]));
-    click(&by_role_named(&item, "button", "Unlike"));
+    click(&button(&item, "Like "));
     idle().await;
-    by_role_named(&item, "button", "Like");
+    button(&item, "Like ");
     let methods: Vec<String> = net.requests().into_iter().map(|r| r.method).collect();
     assert_eq!(methods, ["POST", "DELETE"]);
 }
 
 #[wasm_bindgen_test]
-async fn a_failed_message_shows_its_reason_and_retry_sends_it_again() {
+async fn a_failed_message_says_why_in_plain_words_and_retry_shows_sending_then_sent() {
     let net = FakeNetwork::install();
     let (el, _view) = open_conversation(x_dm()).await;
     let failed = all(&el, ".transcript__list > li").remove(2);
-    assert!(text(&failed).contains("Not delivered: the consumer closed their DMs"));
+    let said = text(&failed);
+    assert!(said.contains("Not delivered."), "{said}");
     assert!(
-        !has_role_named(&all(&el, ".transcript__list > li")[0], "button", "Retry"),
+        said.contains("does not take direct messages from the brand"),
+        "the refusal in plain words: {said}"
+    );
+    assert!(
+        said.contains("Reply publicly"),
+        "with the next step: {said}"
+    );
+    let raw = one(&failed, "details").expect("the platform's own words, kept");
+    assert!(text(&raw).contains("the consumer closed their DMs"));
+    assert!(
+        !has_button(&all(&el, ".transcript__list > li")[0], "Retry "),
         "only failed messages can be retried"
     );
 
     let mut delivered = x_dm().messages[2].clone();
     delivered.delivery = Delivery::Sent;
-    net.reply(200, &json_of(&delivered));
-    click(&by_role_named(&failed, "button", "Retry"));
+    net.hold(200, &json_of(&delivered));
+    let retry = button(&failed, "Retry ");
+    assert!(
+        name_of(&retry).starts_with("Retry the message of "),
+        "named for what it resends"
+    );
+    click(&retry);
+    settle().await;
+    let status = one(&failed, ".msg__delivery").expect("the delivery line");
+    assert_eq!(
+        text(&status),
+        "Sending…",
+        "it says at once that it is on its way"
+    );
+    assert_eq!(
+        leptos::prelude::document().active_element().as_ref(),
+        Some(&status),
+        "the focus stays on the message, not the page"
+    );
+    net.release();
     idle().await;
 
     assert_eq!(net.requests()[0].url, "/api/messages/13/retry");
-    assert!(!text(&failed).contains("Not delivered"));
-    assert!(!has_role_named(&failed, "button", "Retry"));
+    assert_eq!(text(&status), "Sent");
+    assert!(!has_button(&failed, "Retry "));
+}
+
+#[wasm_bindgen_test]
+async fn a_message_on_its_way_too_long_says_its_outcome_is_unknown() {
+    let mut stuck = x_dm();
+    // Pending since long before the tests' "now".
+    stuck.messages[1].sent_at = Timestamp(NOW.0 - 10 * 60 * 1000);
+    let (el, _view) = open_conversation(stuck).await;
+    let item = all(&el, ".transcript__list > li").remove(1);
+    assert!(
+        text(&item).contains("Outcome unknown: it may or may not have reached X."),
+        "{}",
+        text(&item)
+    );
 }
 
 /// The post's region, checked to be the one the agent reads as "Original tweet".
@@ -122,7 +165,7 @@ async fn a_consumers_tweet_can_be_liked_as_the_brand() {
     let net = FakeNetwork::install();
     let (el, _view) = open_conversation(x_consumer_tweet()).await;
     let post = original_tweet(&el);
-    let like = by_role_named(&post, "button", "Like");
+    let like = button(&post, "Like ");
     assert_eq!(attr(&like, "aria-pressed").as_deref(), Some("false"));
     assert!(!text(&post).contains("Liked by"));
 
@@ -131,14 +174,14 @@ async fn a_consumers_tweet_can_be_liked_as_the_brand() {
     net.hold(200, &json_of(&liked));
     click(&like);
     settle().await;
-    let unlike = by_role_named(&post, "button", "Unlike");
+    let unlike = button(&post, "Like ");
     assert_eq!(attr(&unlike, "aria-pressed").as_deref(), Some("true"));
     assert_eq!(attr(&unlike, "aria-busy").as_deref(), Some("true"));
     assert!(text(&post).contains("Liked by Acme Support"));
 
     net.release();
     idle().await;
-    let unlike = by_role_named(&post, "button", "Unlike");
+    let unlike = button(&post, "Like ");
     assert_eq!(attr(&unlike, "aria-pressed").as_deref(), Some("true"));
     assert_eq!(attr(&unlike, "aria-busy"), None);
     assert!(text(&post).contains("Liked by Acme Support"));
@@ -167,7 +210,7 @@ async fn the_brands_own_post_has_no_like_button() {
         "no Like on the brand's own tweet"
     );
     // The consumer's message in the same conversation still has one: the controls are there.
-    by_role_named(&first_item(&el), "button", "Like");
+    button(&first_item(&el), "Like ");
 }
 
 #[wasm_bindgen_test]
@@ -182,10 +225,10 @@ async fn a_post_like_the_platform_refuses_rolls_back_with_the_reason() {
         "The platform did not do it.",
         "X answered 403: you cannot like this tweet.",
     );
-    click(&by_role_named(&post, "button", "Like"));
+    click(&button(&post, "Like "));
     idle().await;
 
-    let like = by_role_named(&post, "button", "Like");
+    let like = button(&post, "Like ");
     assert_eq!(attr(&like, "aria-pressed").as_deref(), Some("false"));
     assert!(!text(&post).contains("Liked by"));
     let alert = by_role(&post, "alert")

@@ -90,6 +90,9 @@ pub(super) async fn fetch_json(
         Err(_) => return Err(ApiError::Network),
     };
     let status = response.status();
+    if status == 204 {
+        return Ok(JsValue::NULL);
+    }
     let json = match response.json() {
         Ok(promise) => JsFuture::from(promise).await,
         Err(e) => Err(e),

@@ -45,6 +45,18 @@ pub async fn conversation(token: &str, id: ConversationId) -> Result<Conversatio
     call("GET", &format!("/conversations/{id}"), Some(token), None).await
 }
 
+/// `PUT /api/conversations/{id}/read`: the signed-in agent has seen the conversation.
+pub async fn mark_read(token: &str, id: ConversationId) -> Result<(), ApiError> {
+    fetch_json(
+        "PUT",
+        &format!("/conversations/{id}/read"),
+        Some(token),
+        None,
+    )
+    .await
+    .map(drop)
+}
+
 /// `GET /api/me`.
 pub async fn me(token: &str) -> Result<Me, ApiError> {
     call("GET", "/me", Some(token), None).await

@@ -35,14 +35,24 @@ pub fn ConversationList(
             </button>
         }
     };
+    let empty = Memo::new(move |_| rows.with(Vec::is_empty));
+    // Rows keyed by conversation: a row that changes (its preview, its unread count)
+    // updates in place, so the row the agent is on keeps the focus when the list reads again.
+    let ids = move || rows.with(|rows| rows.iter().map(|r| r.id).collect::<Vec<_>>());
     let list = move || {
-        let rows = rows.get();
-        if rows.is_empty() {
+        if empty.get() {
             Either::Left(view! { <EmptyState text="No conversations in this list."/> })
         } else {
             Either::Right(view! {
                 <ul class="list" aria-label="Conversations">
-                    {rows.into_iter().map(|row| view! { <Row row selected on_select/> }).collect_view()}
+                    <For each=ids key=|id| *id let:id>
+                        <Row
+                            row=Memo::new(move |_| rows.with(|rows| rows.iter().find(|r| r.id == id).cloned()))
+                            selected
+                            on_select
+                            owners=move || view.get() == ListView::All
+                        />
+                    </For>
                 </ul>
             })
         }
@@ -56,31 +66,58 @@ pub fn ConversationList(
     }
 }
 
+/// One conversation: network, space, time, unread and undelivered counts, consumer, the
+/// start of the last message, and (in "All") whose it is; it follows its summary.
 #[component]
 fn Row(
-    row: ConversationSummary,
+    row: Memo<Option<ConversationSummary>>,
     selected: Signal<Option<ConversationId>>,
     on_select: Callback<ConversationId>,
+    /// Whether to say whose each conversation is.
+    #[prop(into)]
+    owners: Signal<bool>,
 ) -> impl IntoView {
-    let ConversationSummary {
-        id,
-        source,
-        space,
-        consumer_name,
-        last_message_preview,
-        last_message_at,
-        unread_count,
-    } = row;
+    let first = row.get_untracked()?;
+    let (id, source) = (first.id, first.source);
+    let field = move |read: fn(&ConversationSummary) -> String| {
+        move || row.with(|r| r.as_ref().map(read).unwrap_or_default())
+    };
     let current = move || (selected.get() == Some(id)).then_some("true");
-    let unread = (unread_count > 0).then(|| {
-        view! {
-            <span class="badge">
-                {unread_count}
-                <span class="visually-hidden">" unread"</span>
-            </span>
-        }
-    });
-    view! {
+    let unread = move || {
+        let count = row.with(|r| r.as_ref().map_or(0, |r| r.unread_count));
+        (count > 0).then(|| {
+            view! {
+                <span class="badge">
+                    {count}
+                    <span class="visually-hidden">" unread"</span>
+                </span>
+            }
+        })
+    };
+    let undelivered = move || {
+        row.with(|r| r.as_ref().is_some_and(|r| r.undelivered_count > 0))
+            .then(|| view! { <span class="row__failed">"Not delivered"</span> })
+    };
+    let owner = move || {
+        owners.get().then(|| {
+            let owner = row.with(|r| match r.as_ref().and_then(|r| r.assigned_to.clone()) {
+                Some(name) => format!("Assigned to {name}"),
+                None => "Unassigned".to_owned(),
+            });
+            view! { <span class="row__owner">{owner}</span> }
+        })
+    };
+    let space = move || {
+        let space = row.with(|r| r.as_ref().map_or(first.space, |r| r.space));
+        view! { <span class=space_class(space)>{space.label()}</span> }
+    };
+    let when = move || {
+        row.with(|r| {
+            r.as_ref()
+                .map_or(first.last_message_at, |r| r.last_message_at)
+        })
+    };
+    Some(view! {
         <li>
             <button type="button" class="row" aria-current=current on:click=handler(move |_| on_select.run(id))>
                 <span class="row__top">
@@ -88,13 +125,14 @@ fn Row(
                         <SourceIcon source/>
                         {source.label()}
                     </span>
-                    <span class=space_class(space)>{space.label()}</span>
-                    <time class="row__time" datetime=time::iso(last_message_at)>{time::format(last_message_at)}</time>
+                    {space}
+                    <time class="row__time" datetime=move || time::iso(when())>{move || time::format(when())}</time>
                     {unread}
                 </span>
-                <span class="row__name">{consumer_name}</span>
-                <span class="row__preview">{last_message_preview}</span>
+                <span class="row__name">{field(|r| r.consumer_name.clone())}{undelivered}</span>
+                <span class="row__preview">{field(|r| r.last_message_preview.clone())}</span>
+                {owner}
             </button>
         </li>
-    }
+    })
 }

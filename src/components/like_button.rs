@@ -19,6 +19,8 @@ pub fn LikeButton(
     pending: Signal<bool>,
     /// Runs when the agent presses it while it is enabled.
     on_toggle: Callback<()>,
+    /// Its accessible name, saying what it likes: "Like Maria Gonzalez's comment of …".
+    name: String,
     /// Names the reason's element, unique on the page.
     reason_id: String,
 ) -> impl IntoView {
@@ -30,7 +32,8 @@ pub fn LikeButton(
         Some(view! {
             <button
                 type="button"
-                class="button button--small"
+                class="button button--small button--toggle"
+                aria-label=name.clone()
                 aria-pressed=if liked { "true" } else { "false" }
                 aria-busy=move || pending.get().then_some("true")
                 aria-disabled=move || (blocked || pending.get()).then_some("true")
@@ -41,7 +44,8 @@ pub fn LikeButton(
                     }
                 })
             >
-                {if liked { "Unlike" } else { "Like" }}
+                // One name in both states; `aria-pressed` says whether the brand likes it.
+                "Like"
             </button>
             // Read with the button; the conversation's own banner shows the common reasons.
             {reason.map(|reason| view! { <span class="visually-hidden" id=reason_id>{reason}</span> })}
@@ -50,7 +54,7 @@ pub fn LikeButton(
 }
 
 /// The Like button of `target` in the open conversation, wired to its like action.
-pub fn like_button_for(state: OpenConversation, target: LikeTarget) -> impl IntoView {
+pub fn like_button_for(state: OpenConversation, target: LikeTarget, name: String) -> impl IntoView {
     let like = state.like_action(target);
     let reason_id = match target {
         LikeTarget::Message(id) => format!("like-reason-{id}"),
@@ -63,6 +67,7 @@ pub fn like_button_for(state: OpenConversation, target: LikeTarget) -> impl Into
             on_toggle=Callback::new(move |()| {
                 like.dispatch(());
             })
+            name
             reason_id
         />
     }
@@ -80,7 +85,7 @@ pub fn liked_note(
         state
             .conversation
             .with(|c| target.liked(c))
-            .then(|| view! { <p class=class>{format!("Liked by {brand_name}")}</p> })
+            .then(|| view! { <span class=class>{format!("Liked by {brand_name}")}</span> })
     }
 }
 

@@ -1,57 +1,59 @@
-//! "Link to DM": a public reply inviting the consumer to a private conversation.
+//! "Link to DM": invites the consumer, publicly, to a private conversation. It opens a
+//! preview of everything the invitation sends; only the preview's Send sends.
 
-use leptos::{either::Either, prelude::*};
-use social_api::{actions::dm_invite, rules::LinkToDm};
+use leptos::prelude::*;
+use social_api::rules::LinkToDm;
 
-use super::handler;
-use crate::state::OpenConversation;
+use super::{handler, link_to_dm_preview::LinkToDmPreview};
+use crate::{state::OpenConversation, time};
 
 /// Hidden for a private-only conversation; disabled with the reason where the rules say
-/// no; otherwise its description previews the invitation it sends.
+/// no; otherwise it opens the preview. After an invitation it says when it went out.
 #[component]
 pub fn LinkToDmButton(
     /// The open conversation.
     state: OpenConversation,
 ) -> impl IntoView {
-    let link = move || state.link_to_dm.get();
-    let invite = state.invite_action();
-    let pending = invite.pending();
     let hint_id = format!("link-to-dm-hint-{}", state.id);
+    let preview_id = format!("link-to-dm-preview-{}", state.id);
+    let open = move || state.invite_preview.with(Option::is_some);
+    let region_id = preview_id.clone();
     let view = move || {
-        let (enabled, hint) = match link() {
+        let reason = match state.link_to_dm.get() {
             LinkToDm::Hidden => return None,
-            LinkToDm::Shown(Ok(())) => {
-                let now = state.now.get();
-                let answering = state.draft.with(|d| d.compose.reply_to);
-                let text = state
-                    .conversation
-                    .with(|c| dm_invite(c, answering, now).public_text);
-                (true, format!("Sends publicly: “{text}”"))
-            }
-            LinkToDm::Shown(Err(denied)) => (false, denied.to_string()),
+            LinkToDm::Shown(Ok(())) => None,
+            LinkToDm::Shown(Err(denied)) => Some(denied.to_string()),
         };
-        let hint_id = hint_id.clone();
+        let enabled = reason.is_none();
+        let invited = state
+            .invited_at
+            .get()
+            .map(|at| format!("Invited at {}", time::format(at)));
+        let hint = reason.or(invited);
+        let (hint_id, preview_id) = (hint_id.clone(), preview_id.clone());
         Some(view! {
             <button
                 type="button"
                 class="button button--small"
-                aria-describedby=hint_id.clone()
-                aria-disabled=move || (!enabled || pending.get()).then_some("true")
-                aria-busy=move || pending.get().then_some("true")
+                aria-describedby=hint.is_some().then(|| hint_id.clone())
+                aria-disabled=(!enabled).then_some("true")
+                aria-expanded=move || if open() { "true" } else { "false" }
+                aria-controls=preview_id
                 on:click=handler(move |_| {
-                    if enabled && !pending.get_untracked() {
-                        invite.dispatch(());
+                    if !enabled {
+                        return;
+                    }
+                    if open() {
+                        state.close_invite();
+                    } else {
+                        state.open_invite();
                     }
                 })
             >
                 "Link to DM"
             </button>
-            <span class="hint" id=hint_id>{hint}</span>
+            {hint.map(|hint| view! { <span class="hint" id=hint_id>{hint}</span> })}
         })
     };
-    let error = move || match state.invite_error.get() {
-        Some(error) => Either::Left(view! { <p class="composer__error" role="alert">{error}</p> }),
-        None => Either::Right(()),
-    };
-    view! { {view} {error} }
+    view! { {view} <LinkToDmPreview state id=region_id/> }
 }

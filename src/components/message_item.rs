@@ -1,8 +1,12 @@
 //! One message of the transcript: where it is visible, who wrote it, when, whether the
 //! brand liked it or it is still on its way, and the agent's actions on it.
 
-use leptos::prelude::*;
-use social_api::{rules::LikeTarget, Author, Delivery, Message, MessageId, Space};
+use leptos::{either::EitherOf3, html, prelude::*};
+use social_api::{
+    delivery::{self, Status},
+    rules::LikeTarget,
+    Author, Message, MessageId, Source, Space,
+};
 
 use super::{
     like_button::{like_button_for, liked_note, notice},
@@ -92,6 +96,53 @@ pub fn quote_of(state: &OpenConversation, answered: MessageId) -> String {
     })
 }
 
+/// What the agent calls a consumer's message in a sentence: "comment", "tweet", "message".
+pub fn noun(source: Source, space: Space) -> &'static str {
+    match (source, space) {
+        (Source::Facebook, Space::Public) => "comment",
+        (Source::X, Space::Public) => "tweet",
+        (_, Space::Private) => "message",
+        (_, Space::Internal) => "note",
+    }
+}
+
+/// The delivery line of a message of the brand: on its way, sent (after a retry),
+/// refused (in plain words, the platform's own in a disclosure), or of unknown outcome.
+fn delivery_line(state: OpenConversation, message: Memo<Option<Message>>) -> impl IntoView {
+    let source = state.conversation.with_untracked(|c| c.source);
+    move || {
+        let now = state.now.get();
+        message.with(|m| {
+            let m = m.as_ref()?;
+            if state.retrying.with(|all| all.contains(&m.id)) {
+                return Some(EitherOf3::A("Sending…"));
+            }
+            match delivery::status(m, source, now) {
+                Status::Sent => state
+                    .resent
+                    .with(|all| all.contains(&m.id))
+                    .then_some(EitherOf3::A("Sent")),
+                Status::Sending => Some(EitherOf3::A("Sending…")),
+                Status::Unknown => Some(EitherOf3::B(format!(
+                    "Outcome unknown: it may or may not have reached {}. Check there before sending it again.",
+                    source.label()
+                ))),
+                Status::NotDelivered(why) => {
+                    let said = format!("Not delivered. {} {}", why.summary, why.next_step);
+                    let raw = why.raw.to_owned();
+                    Some(EitherOf3::C(view! {
+                        <strong>{said}</strong>
+                        <details class="msg__raw">
+                            <summary>"The platform's own words"</summary>
+                            <span>{raw}</span>
+                        </details>
+                    }))
+                }
+            }
+        })
+    }
+}
+
 /// One message of the open conversation.
 #[component]
 pub fn MessageItem(
@@ -109,38 +160,39 @@ pub fn MessageItem(
         reply_to,
         ..
     } = message.get_untracked()?;
-    let consumer_name = state
+    let (consumer_name, source) = state
         .conversation
-        .with_untracked(|c| c.consumer.profile.display_name().to_owned());
+        .with_untracked(|c| (c.consumer.profile.display_name().to_owned(), c.source));
     let target = LikeTarget::Message(id);
     let quote = reply_to
         .map(|answered| view! { <blockquote class="msg__quote">{quote_of(&state, answered)}</blockquote> });
-    let delivery = move || {
-        let (class, text) = match message.with(|m| m.as_ref().map(|m| m.delivery.clone()))? {
-            Delivery::Sent => return None,
-            Delivery::Pending => (
-                "msg__delivery msg__delivery--pending",
-                "Sending…".to_owned(),
-            ),
-            Delivery::Failed { reason } => (
-                "msg__delivery msg__delivery--failed",
-                format!("Not delivered: {reason}"),
-            ),
-        };
-        Some(view! { <p class=class>{text}</p> })
-    };
     let consumer = author.is_consumer();
+    let who = author_name(&author, &consumer_name);
+    // "Maria Gonzalez's comment of 12 Mar, 04:47": what every button of the row acts on.
+    let what = format!(
+        "{who}'s {} of {}",
+        noun(source, space),
+        time::format(sent_at)
+    );
+    // Where the focus goes after Retry, which leaves its button behind.
+    let status = NodeRef::<html::P>::new();
     let actions = state.can_act().then(|| {
         let retry = state.retry_action(id);
+        let yours = format!(
+            "Retry the {} of {}",
+            noun(source, space),
+            time::format(sent_at)
+        );
         view! {
             <div class="msg__actions">
-                {like_button_for(state, target)}
+                {like_button_for(state, target, format!("Like {what}"))}
                 <ReplyButton
                     control=state.reply_control(id)
                     pressed=Signal::derive(move || {
                         state.reply_target.with(|t| t.is_some_and(|t| t.message() == id))
                     })
                     on_reply=Callback::new(move |()| state.reply_to(id))
+                    name=format!("Reply to {what}")
                     reason_id=format!("reply-reason-{id}")
                 />
                 <RetryButton
@@ -148,9 +200,14 @@ pub fn MessageItem(
                     pending=retry.pending()
                     on_retry=Callback::new(move |()| {
                         retry.dispatch(());
+                        if let Some(status) = status.get_untracked() {
+                            let _ = status.focus();
+                        }
                     })
+                    name=yours
                     reason_id=format!("retry-reason-{id}")
                 />
+                {liked_note(state, target, "msg__liked")}
             </div>
         }
     });
@@ -158,14 +215,16 @@ pub fn MessageItem(
         <li class=row_class(space, consumer)>
             <p class="meta">
                 <span class=marker_class(space)>{marker(space)}</span>
-                <span class="msg__author">{author_name(&author, &consumer_name)}</span>
+                <span class="msg__author">{who}</span>
                 <time datetime=time::iso(sent_at)>{time::format(sent_at)}</time>
             </p>
             {quote}
             <p class="msg__text">{text}</p>
-            {liked_note(state, target, "msg__liked")}
-            {delivery}
+            <p class="msg__delivery" tabindex="-1" node_ref=status aria-live="polite">
+                {delivery_line(state, message)}
+            </p>
             {actions}
+            {(!state.can_act()).then(|| liked_note(state, target, "msg__liked"))}
             {notice(state, target, "msg__notice")}
         </li>
     })

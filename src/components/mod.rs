@@ -1,14 +1,17 @@
 //! The widget's components, one per file, each named for what the agent sees.
 
 pub mod action_bar;
+pub mod assignment;
 pub mod channel_indicator;
 pub mod composer;
 pub mod conversation_list;
 pub mod conversation_panel;
 pub mod like_button;
 pub mod link_to_dm;
+pub mod link_to_dm_preview;
 pub mod mention_button;
 pub mod message_item;
+pub mod mismatch;
 pub mod note_toggle;
 pub mod post_context;
 pub mod profile_card;

@@ -18,7 +18,7 @@ pub fn NoteToggle(
                 prop:checked=move || state.draft.with(|d| d.compose.internal)
                 on:change=handler(move |ev| state.set_internal(event_target_checked(&ev)))
             />
-            "Internal note"
+            "Write an internal note"
         </label>
     }
 }

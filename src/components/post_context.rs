@@ -35,7 +35,17 @@ pub fn OriginalPost(
     });
     let target = LikeTarget::Post;
     let actions = state.can_act().then(|| {
-        view! { <div class="post__actions">{like_button_for(state, target)}</div> }
+        let name = format!(
+            "Like {}'s {noun} of {}",
+            post.author,
+            time::format(post.posted_at)
+        );
+        view! {
+            <div class="post__actions">
+                {like_button_for(state, target, name)}
+                {liked_note(state, target, "post__liked")}
+            </div>
+        }
     });
     view! {
         <section class="post" aria-labelledby="post-heading">
@@ -47,8 +57,8 @@ pub fn OriginalPost(
             </p>
             <p class="post__text">{post.text}</p>
             <p class="post__links">{permalink}{attachment}</p>
-            {liked_note(state, target, "post__liked")}
             {actions}
+            {(!state.can_act()).then(|| liked_note(state, target, "post__liked"))}
             {notice(state, target, "post__notice")}
         </section>
     }

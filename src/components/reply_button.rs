@@ -17,6 +17,8 @@ pub fn ReplyButton(
     pressed: Signal<bool>,
     /// Runs when the agent presses it while it is enabled.
     on_reply: Callback<()>,
+    /// Its accessible name, saying what it acts on.
+    name: String,
     /// Names the reason's element, unique on the page.
     reason_id: String,
 ) -> impl IntoView {
@@ -27,7 +29,8 @@ pub fn ReplyButton(
         Some(view! {
             <button
                 type="button"
-                class="button button--small"
+                class="button button--small button--toggle"
+                aria-label=name.clone()
                 aria-pressed=move || if pressed.get() { "true" } else { "false" }
                 aria-disabled=blocked.then_some("true")
                 aria-describedby=blocked.then(|| reason_id.clone())

@@ -17,6 +17,8 @@ pub fn RetryButton(
     pending: Signal<bool>,
     /// Runs when the agent presses it while it is enabled.
     on_retry: Callback<()>,
+    /// Its accessible name, saying what it acts on.
+    name: String,
     /// Names the reason's element, unique on the page.
     reason_id: String,
 ) -> impl IntoView {
@@ -28,6 +30,7 @@ pub fn RetryButton(
             <button
                 type="button"
                 class="button button--small"
+                aria-label=name.clone()
                 aria-busy=move || pending.get().then_some("true")
                 aria-disabled=move || (blocked || pending.get()).then_some("true")
                 aria-describedby=blocked.then(|| reason_id.clone())

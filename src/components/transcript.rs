@@ -2,7 +2,7 @@
 //! keyed by message id, so a like or a new delivery state updates a row in place (the
 //! focus stays on the button the agent pressed) and a sent message is appended.
 
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 use social_api::MessageId;
 
 use super::message_item::MessageItem;
@@ -19,6 +19,22 @@ pub fn Transcript(
             .conversation
             .with(|c| c.messages.iter().map(|m| m.id).collect::<Vec<MessageId>>())
     };
+    // A conversation opens at its newest message, not at the top of a long history.
+    let list = NodeRef::<html::Ol>::new();
+    Effect::new(move |_| {
+        if list.get().is_none() {
+            return;
+        }
+        // After the frame: the list is then in the document and laid out.
+        request_animation_frame(move || {
+            let Some(newest) = list.get_untracked().and_then(|l| l.last_element_child()) else {
+                return;
+            };
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::End);
+            newest.scroll_into_view_with_scroll_into_view_options(&options);
+        });
+    });
     let empty = move || {
         state
             .conversation
@@ -29,7 +45,7 @@ pub fn Transcript(
         <section class="transcript" aria-labelledby="transcript-heading">
             <h2 id="transcript-heading">"Messages"</h2>
             {empty}
-            <ol class="transcript__list">
+            <ol class="transcript__list" node_ref=list>
                 <For each=ids key=|id| *id let:id>
                     <MessageItem state id/>
                 </For>

@@ -1,11 +1,11 @@
-//! The conversation view: channel, consumer, original post, transcript and composer of one
-//! conversation.
+//! The conversation view: channel, whose it is, consumer, original post, transcript and
+//! composer of one conversation.
 
 use leptos::prelude::*;
 
 use super::{
-    channel_indicator::ChannelIndicator, composer::Composer, post_context::OriginalPost,
-    profile_card::ProfileCard, transcript::Transcript,
+    assignment::AssignmentNote, channel_indicator::ChannelIndicator, composer::Composer,
+    post_context::OriginalPost, profile_card::ProfileCard, transcript::Transcript,
 };
 use crate::state::OpenConversation;
 
@@ -26,13 +26,24 @@ pub fn Widget(
     let space = Memo::new(move |_| conversation_now.with(|c| c.current_space()));
     let post = conversation.post;
     let consumer = conversation.consumer;
+    let acting = state.can_act();
+    // Past the profile, the post and the whole transcript in one key press.
+    let skip = acting.then(|| {
+        view! {
+            <a class="skip-link" href=format!("#composer-{}-message", state.id)>
+                "Skip to the reply box"
+            </a>
+        }
+    });
     view! {
         <article class="conversation" aria-label=label>
+            {skip}
             <ChannelIndicator source space on_post=post.is_some()/>
+            <AssignmentNote state/>
             <ProfileCard consumer source/>
             {post.map(|post| view! { <OriginalPost state post source/> })}
             <Transcript state/>
-            {state.can_act().then(|| view! { <Composer state/> })}
+            {acting.then(|| view! { <Composer state/> })}
         </article>
     }
 }

@@ -4,7 +4,7 @@
 use leptos::{either::EitherOf3, prelude::*};
 use social_api::{
     names::{name_of, parse_name},
-    ConversationId, ConversationSummary, ListView, Me, Role,
+    ConversationSummary, ListView, Me, Role,
 };
 
 use crate::{
@@ -108,16 +108,37 @@ fn Workspace(session: Session) -> impl IntoView {
         all,
     } = session;
     let token = StoredValue::new(token);
-    let lists = StoredValue::new((mine, all));
+    // Moves on after each change the widget made (a send, an open conversation read):
+    // the lists read again, so previews, order, unread and undelivered marks follow.
+    let revision = RwSignal::new(0u64);
+    let first = mine.first().map(|row| row.id);
+    let initial = StoredValue::new((mine, all));
+    let lists = LocalResource::new(move || {
+        let (revision, token) = (revision.get(), token.get_value());
+        async move {
+            if revision == 0 {
+                return Ok(initial.get_value());
+            }
+            let mine = client::conversations(&token, ListView::Mine).await?;
+            let all = client::conversations(&token, ListView::All).await?;
+            Ok::<_, Failure>((mine, all))
+        }
+    });
     let view = RwSignal::new(ListView::Mine);
     let rows = Signal::derive(move || {
         let view = view.get();
-        lists.with_value(|(mine, all)| match view {
+        let pick = |(mine, all): &(Vec<ConversationSummary>, Vec<ConversationSummary>)| match view {
             ListView::Mine => mine.clone(),
             ListView::All => all.clone(),
-        })
+        };
+        // A failed re-read keeps the rows last read.
+        match lists.get() {
+            Some(Ok(lists)) => pick(&lists),
+            _ => initial.with_value(pick),
+        }
     });
-    let picked = RwSignal::new(None::<ConversationId>);
+    // The first of my list at first; it stays open while the list reorders around it.
+    let picked = RwSignal::new(first);
     // The picked conversation while the list shows it, otherwise the list's first.
     let open = Signal::derive(move || {
         rows.with(|rows| {
@@ -127,7 +148,7 @@ fn Workspace(session: Session) -> impl IntoView {
             picked.or_else(|| rows.first().map(|row| row.id))
         })
     });
-    // The agent from `/api/me`: the rules need its kind to say what each control may do.
+    // The agent from `/api/me`: the rules need its kind and role.
     let actor = Actor {
         agent: me.agent.clone(),
         token: token.get_value(),
@@ -135,12 +156,18 @@ fn Workspace(session: Session) -> impl IntoView {
     let model = ConversationModel::new(open, move |id| {
         let token = token.get_value();
         async move {
-            client::conversation(&token, id)
+            let conversation = client::conversation(&token, id)
                 .await
-                .map_err(Failure::from)
+                .map_err(Failure::from)?;
+            // Opened is read, for this agent, on the server.
+            if client::mark_read(&token, id).await.is_ok() {
+                revision.update(|n| *n += 1);
+            }
+            Ok(conversation)
         }
     })
-    .acting_as(Signal::stored(Some(actor)));
+    .acting_as(Signal::stored(Some(actor)))
+    .revising(revision);
     let signed_in = format!(
         "Signed in as {} ({}, account {})",
         me.agent.name,

@@ -1,7 +1,7 @@
 //! What the agent is writing in each conversation, and how its last send went. Kept in one
-//! map above the conversation view, so a draft survives a switch to another conversation
-//! and a reload of this one. What the draft is (and the request it becomes) is
-//! `social_api::compose`; this adds what only the widget knows.
+//! map above the conversation view, so a draft survives a switch to another conversation,
+//! and in the tab's `sessionStorage`, so it survives a reload. What the draft is (and the
+//! request it becomes) is `social_api::compose`; this adds what only the widget knows.
 
 use leptos::prelude::*;
 use social_api::{compose::ComposerDraft, ConversationId};
@@ -44,7 +44,30 @@ impl Drafts {
         })
     }
 
-    /// Changes the draft of `id`; an empty draft is dropped from the list.
+    /// Brings back the draft of `id` that this tab kept before a reload, unless one is in
+    /// memory already. Called when the conversation opens.
+    pub fn restore(&self, id: ConversationId) {
+        if self
+            .0
+            .with_untracked(|all| all.iter().any(|(of, _)| *of == id))
+        {
+            return;
+        }
+        if let Some(compose) = stored::read(id) {
+            self.0.update(|all| {
+                all.push((
+                    id,
+                    Draft {
+                        compose,
+                        ..Draft::default()
+                    },
+                ))
+            });
+        }
+    }
+
+    /// Changes the draft of `id`; an empty draft is dropped from the list. The tab keeps a
+    /// copy of what the agent wrote (not the send's state).
     pub fn update(&self, id: ConversationId, change: impl FnOnce(&mut Draft)) {
         self.0.update(|all| {
             let at = match all.iter().position(|(of, _)| *of == id) {
@@ -54,11 +77,44 @@ impl Drafts {
                     all.len() - 1
                 }
             };
+            let before = all[at].1.compose.clone();
             change(&mut all[at].1);
+            if all[at].1.compose != before {
+                stored::write(id, &all[at].1.compose);
+            }
             if all[at].1 == Draft::default() {
                 all.swap_remove(at);
             }
         });
+    }
+}
+
+/// The drafts in `sessionStorage`: this tab only, gone when it closes, never sent anywhere.
+mod stored {
+    use social_api::{compose::ComposerDraft, ConversationId};
+
+    fn key(id: ConversationId) -> String {
+        format!("social-widget:draft:{id}")
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.session_storage().ok()?
+    }
+
+    pub(super) fn read(id: ConversationId) -> Option<ComposerDraft> {
+        let json = storage()?.get_item(&key(id)).ok()??;
+        let value = js_sys::JSON::parse(&json).ok()?;
+        crate::decode::from_value(value).ok()
+    }
+
+    /// Best effort: a full or disabled storage only loses the copy, never the draft.
+    pub(super) fn write(id: ConversationId, draft: &ComposerDraft) {
+        let Some(storage) = storage() else { return };
+        if *draft == ComposerDraft::default() {
+            let _ = storage.remove_item(&key(id));
+        } else if let Ok(json) = serde_json::to_string(draft) {
+            let _ = storage.set_item(&key(id), &json);
+        }
     }
 }
 

@@ -65,6 +65,9 @@ pub struct ConversationModel {
     pub drafts: Drafts,
     /// "Now", for the rules' time windows.
     pub now: Signal<Timestamp>,
+    /// Moves on after every change the agent made on the server (a send, a retry, an
+    /// invitation): what shows conversations elsewhere (the lists) reads again.
+    pub revision: RwSignal<u64>,
     fetch: StoredValue<Fetch, LocalStorage>,
 }
 
@@ -83,6 +86,7 @@ impl ConversationModel {
             actor: Signal::stored(None),
             drafts: Drafts::new(),
             now: crate::time::live_clock(),
+            revision: RwSignal::new(0),
             fetch: StoredValue::new_local(fetch),
         }
     }
@@ -90,6 +94,11 @@ impl ConversationModel {
     /// The same model with `actor` acting: the agent's controls appear.
     pub fn acting_as(self, actor: Signal<Option<Actor>>) -> Self {
         Self { actor, ..self }
+    }
+
+    /// The same model, telling `revision` (instead of its own) about every change.
+    pub fn revising(self, revision: RwSignal<u64>) -> Self {
+        Self { revision, ..self }
     }
 
     /// The same model on another clock (tests fix the time).
@@ -106,6 +115,8 @@ impl ConversationModel {
 
     /// The per-conversation model of a loaded conversation.
     pub fn open(&self, conversation: Conversation) -> OpenConversation {
+        self.drafts.restore(conversation.id);
         OpenConversation::new(conversation, self.actor, self.drafts, self.now)
+            .notifying(self.revision)
     }
 }

@@ -169,8 +169,12 @@ pub fn x_dm() -> Conversation {
 
 // ---- DOM helpers ----------------------------------------------------------------------
 
-/// A fresh container in the document, for one test's mount.
+/// A fresh container in the document, for one test's mount. Drafts kept in the tab by an
+/// earlier test are forgotten, so every test starts from empty drafts.
 pub fn container() -> HtmlElement {
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = storage.clear();
+    }
     let document = document();
     let el: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&el).unwrap();
@@ -211,6 +215,7 @@ pub fn by_role(el: &Element, role: &str) -> Vec<Element> {
         "listitem" => "li",
         "article" => "article",
         "form" => "form[aria-label]",
+        "region" => "section[aria-label]",
         _ => "",
     };
     let selector = if implicit.is_empty() {
@@ -240,6 +245,32 @@ pub fn by_role_named(el: &Element, role: &str, name: &str) -> Element {
 
 pub fn click(el: &Element) {
     el.unchecked_ref::<HtmlElement>().click();
+}
+
+/// The one button whose name starts with `prefix` ("Like ", "Reply to ", "Retry "):
+/// buttons name what they act on, so a test names the action and finds the button.
+pub fn button(el: &Element, prefix: &str) -> Element {
+    let found: Vec<Element> = by_role(el, "button")
+        .into_iter()
+        .filter(|b| name_of(b).starts_with(prefix))
+        .collect();
+    match found.as_slice() {
+        [one] => one.clone(),
+        _ => panic!(
+            "not one button named {prefix:?}…; found {:?}",
+            by_role(el, "button")
+                .iter()
+                .map(name_of)
+                .collect::<Vec<_>>()
+        ),
+    }
+}
+
+/// Whether a button whose name starts with `prefix` is there.
+pub fn has_button(el: &Element, prefix: &str) -> bool {
+    by_role(el, "button")
+        .iter()
+        .any(|b| name_of(b).starts_with(prefix))
 }
 
 /// Whether an element of `role` named `name` is there.
@@ -297,9 +328,24 @@ pub fn is_checked(el: &Element) -> bool {
     el.unchecked_ref::<web_sys::HtmlInputElement>().checked()
 }
 
-/// The message box: the textbox labelled "Message".
+/// The message box: the composer's one textbox, whatever its label says.
 pub fn message_box(el: &Element) -> web_sys::HtmlTextAreaElement {
-    labelled(el, "Message").unchecked_into()
+    one(el, "form.composer textarea")
+        .expect("the composer's message box")
+        .unchecked_into()
+}
+
+/// The message box's label, which says what it writes ("Public reply", …).
+pub fn message_box_label(el: &Element) -> String {
+    let id = message_box(el).id();
+    one(el, &format!("label[for=\"{id}\"]"))
+        .map(|label| text(&label).trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// The composer's send button, whatever it is named for.
+pub fn send_button(el: &Element) -> Element {
+    one(el, "form.composer button[type=submit]").expect("the send button")
 }
 
 /// Types as the agent does: the new value, then an `input` event.
@@ -313,9 +359,15 @@ pub fn type_text(textarea: &web_sys::HtmlTextAreaElement, value: &str) {
 
 /// A key pressed in `el`; returns whether the page prevented the key's default action.
 pub fn press_key(el: &Element, key: &str, shift: bool) -> bool {
+    press_key_with(el, key, shift, false)
+}
+
+/// A key pressed with Shift and/or Ctrl held.
+pub fn press_key_with(el: &Element, key: &str, shift: bool, ctrl: bool) -> bool {
     let init = web_sys::KeyboardEventInit::new();
     init.set_key(key);
     init.set_shift_key(shift);
+    init.set_ctrl_key(ctrl);
     init.set_bubbles(true);
     init.set_cancelable(true);
     let event =

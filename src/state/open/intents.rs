@@ -1,15 +1,16 @@
 //! What the agent does to the draft: type, choose a space, switch to a note, pick the
-//! message to answer, mention the consumer. Each edits the draft only; what it allows is
-//! then derived by the model's memos.
+//! message to answer, mention the consumer, prepare an invitation. Each edits the draft
+//! through `social_api::compose` (which keeps a draft's space the agent's own choice);
+//! what it allows is then derived by the model's memos.
 
 use leptos::prelude::*;
 use social_api::{
-    actions::{insert_mention, mention_for},
+    actions::{dm_invite, insert_mention, mention_for},
     rules::ReplyTarget,
     MessageId, Space,
 };
 
-use super::OpenConversation;
+use super::{InvitePreview, OpenConversation};
 use crate::state::Draft;
 
 impl OpenConversation {
@@ -17,21 +18,29 @@ impl OpenConversation {
         self.drafts.update(self.id, change);
     }
 
+    /// The space the draft goes to now.
+    fn space(&self) -> Space {
+        self.capabilities
+            .with_untracked(|c| c.as_ref().map_or(Space::Internal, |c| c.space))
+    }
+
     pub fn set_text(&self, text: String) {
-        self.edit(|d| d.compose.text = text);
+        let space = self.space();
+        self.edit(|d| d.compose.set_text(text, space));
     }
 
-    /// The agent picked Public or Private on the toggle.
+    /// The agent picked Public or Private.
     pub fn choose_space(&self, space: Space) {
-        self.edit(|d| d.compose.space = Some(space));
+        self.edit(|d| d.compose.choose_space(space));
     }
 
+    /// The agent turned note mode on or off (a note answers nothing).
     pub fn set_internal(&self, internal: bool) {
-        self.edit(|d| d.compose.internal = internal);
+        self.edit(|d| d.compose.set_note(internal));
     }
 
-    /// Answers `message`; a target in the other space moves the draft there when the
-    /// toggle offers that space.
+    /// Reply on `message`: it becomes the reply target, or stops being it. A draft with
+    /// text keeps its space (a mismatch shows instead); the focus goes to the box.
     pub fn reply_to(&self, message: MessageId) {
         let Some(target) = self
             .conversation
@@ -39,15 +48,11 @@ impl OpenConversation {
         else {
             return;
         };
-        let offered = self
+        let toggle = self
             .capabilities
             .with_untracked(|c| c.as_ref().is_some_and(|c| c.toggle.is_some()));
-        self.edit(|d| {
-            d.compose.reply_to = Some(target.message());
-            if offered && target.space() != Space::Internal {
-                d.compose.space = Some(target.space());
-            }
-        });
+        self.edit(|d| d.compose.toggle_reply(target, toggle));
+        self.focus_composer();
     }
 
     pub fn clear_reply(&self) {
@@ -66,5 +71,33 @@ impl OpenConversation {
             .with_untracked(|d| insert_mention(&d.compose.text, caret, &mention));
         self.set_text(text.clone());
         Some((text, caret))
+    }
+
+    /// Opens the Link to DM preview with the texts the invitation would send.
+    pub fn open_invite(&self) {
+        let reply_to = self.draft.with_untracked(|d| d.compose.reply_to);
+        let now = self.now.get_untracked();
+        let invite = self
+            .conversation
+            .with_untracked(|c| dm_invite(c, reply_to, now));
+        self.invite_error.set(None);
+        self.invite_preview.set(Some(InvitePreview {
+            public_text: invite.public_text,
+            private_text: invite.private_text,
+        }));
+    }
+
+    /// Closes the preview; nothing is sent.
+    pub fn close_invite(&self) {
+        self.invite_preview.set(None);
+    }
+
+    /// The agent edited the preview's public or private text.
+    pub fn edit_invite(&self, change: impl FnOnce(&mut InvitePreview)) {
+        self.invite_preview.update(|preview| {
+            if let Some(preview) = preview {
+                change(preview);
+            }
+        });
     }
 }

@@ -1,19 +1,42 @@
 //! The one reactive model of an open conversation: the conversation, who acts, the draft
 //! and the time go in as signals; what every control may do comes out as memos over them,
-//! each the value of one `social_api::rules` function. The agent's intents
-//! ([`intents`]) and the mutations ([`mutations`]) are methods on the same model.
+//! each the value of one `social_api` function. The agent's intents ([`intents`]) and the
+//! mutations ([`mutations`]) are methods on the same model.
 
 mod intents;
 mod mutations;
 
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 use social_api::{
+    actions::last_invitation,
     length::measure,
     rules::{self, Capabilities, Denied, LikeControl, LikeTarget, LinkToDm, ReplyTarget},
-    Conversation, ConversationId, MessageId, Space, Timestamp,
+    Agent, Conversation, ConversationId, MessageId, Space, Timestamp,
 };
 
 use super::{Actor, Draft, Drafts};
+
+/// A rule's value for whoever acts now (tracked); `None` while nobody does.
+fn for_actor<T>(
+    actor: Signal<Option<Actor>>,
+    conversation: RwSignal<Conversation>,
+    now: Signal<Timestamp>,
+    rule: impl FnOnce(&Conversation, &Agent, Timestamp) -> Option<T>,
+) -> Option<T> {
+    let now = now.get();
+    actor.with(|actor| {
+        let agent = &actor.as_ref()?.agent;
+        conversation.with(|c| rule(c, agent, now))
+    })
+}
+
+/// The invitation to a private conversation while its preview is open: the texts as the
+/// agent edits them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitePreview {
+    pub public_text: String,
+    pub private_text: String,
+}
 
 /// One conversation while it is open.
 #[derive(Clone, Copy)]
@@ -33,18 +56,33 @@ pub struct OpenConversation {
     pub toggle_space: Memo<Option<Space>>,
     /// The message the draft answers, while it is part of the conversation.
     pub reply_target: Memo<Option<ReplyTarget>>,
+    /// The space of the reply target when the draft goes to the other one: nothing is sent
+    /// until the agent resolves it (`compose::ComposerDraft::mismatch`).
+    pub mismatch: Memo<Option<Space>>,
     /// The Link to DM control, for an invitation answering the draft's reply target.
     pub link_to_dm: Memo<LinkToDm>,
+    /// When the brand last invited the consumer to a private conversation.
+    pub invited_at: Memo<Option<Timestamp>>,
+    /// The Link to DM preview, while it is open.
+    pub invite_preview: RwSignal<Option<InvitePreview>>,
     /// Whether the draft may be sent now, and why not: the very check the server makes
-    /// of the request the draft becomes.
-    pub sendable: Memo<Result<(), Denied>>,
+    /// of the request the draft becomes; `None` while nobody acts.
+    pub sendable: Memo<Option<Result<(), Denied>>>,
     /// The draft's length as the platform counts it in the space it goes to.
     pub length: Memo<usize>,
     /// Why the last like, unlike or retry failed, per message (or the post).
     pub notices: RwSignal<Vec<(LikeTarget, String)>>,
+    /// Messages being sent again now: "Sending…", however old they are.
+    pub retrying: RwSignal<Vec<MessageId>>,
+    /// Messages sent again in this session that went through: they say "Sent".
+    pub resent: RwSignal<Vec<MessageId>>,
     /// Why the last "Link to DM" failed.
     pub invite_error: RwSignal<Option<String>>,
+    /// The message box, where Reply and Mention put the focus.
+    pub composer_input: NodeRef<html::Textarea>,
     drafts: Drafts,
+    /// Moved on after each change that lists show (see `ConversationModel::revision`).
+    revision: Option<RwSignal<u64>>,
 }
 
 impl OpenConversation {
@@ -59,10 +97,9 @@ impl OpenConversation {
         let draft = Memo::new(move |_| drafts.get(id));
         let chosen = Memo::new(move |_| draft.with(|d| d.compose.chosen()));
         let capabilities = Memo::new(move |_| {
-            let (chosen, now) = (chosen.get(), now.get());
-            actor.with(|actor| {
-                let agent = &actor.as_ref()?.agent;
-                Some(conversation.with(|c| rules::capabilities(c, agent, chosen, now)))
+            let chosen = chosen.get();
+            for_actor(actor, conversation, now, |c, agent, now| {
+                Some(rules::capabilities(c, agent, chosen, now))
             })
         });
         let toggle_space = Memo::new(move |_| {
@@ -74,20 +111,26 @@ impl OpenConversation {
             let target = draft.with(|d| d.compose.reply_to)?;
             conversation.with(|c| ReplyTarget::new(c, target).ok())
         });
-        let link_to_dm = Memo::new(move |_| {
-            let (reply_to, now) = (draft.with(|d| d.compose.reply_to), now.get());
-            actor.with(|actor| match actor {
-                Some(actor) => {
-                    conversation.with(|c| rules::link_to_dm(c, &actor.agent, reply_to, now))
-                }
-                None => LinkToDm::Hidden,
+        let mismatch = Memo::new(move |_| {
+            draft.with(|d| {
+                for_actor(actor, conversation, now, |c, agent, now| {
+                    d.compose.mismatch(c, agent, now)
+                })
             })
         });
+        let link_to_dm = Memo::new(move |_| {
+            let reply_to = draft.with(|d| d.compose.reply_to);
+            for_actor(actor, conversation, now, |c, agent, now| {
+                Some(rules::link_to_dm(c, agent, reply_to, now))
+            })
+            .unwrap_or(LinkToDm::Hidden)
+        });
+        let invited_at = Memo::new(move |_| conversation.with(last_invitation));
         let sendable = Memo::new(move |_| {
-            let now = now.get();
-            actor.with(|actor| {
-                let agent = &actor.as_ref().ok_or(Denied::Empty)?.agent;
-                draft.with(|d| conversation.with(|c| d.compose.request(c, agent, now).map(drop)))
+            draft.with(|d| {
+                for_actor(actor, conversation, now, |c, agent, now| {
+                    Some(d.compose.request(c, agent, now).map(drop))
+                })
             })
         });
         let length = Memo::new(move |_| {
@@ -104,12 +147,27 @@ impl OpenConversation {
             capabilities,
             toggle_space,
             reply_target,
+            mismatch,
             link_to_dm,
+            invited_at,
+            invite_preview: RwSignal::new(None),
             sendable,
             length,
             notices: RwSignal::new(Vec::new()),
+            retrying: RwSignal::new(Vec::new()),
+            resent: RwSignal::new(Vec::new()),
             invite_error: RwSignal::new(None),
+            composer_input: NodeRef::new(),
             drafts,
+            revision: None,
+        }
+    }
+
+    /// The same model, telling `revision` about every change that lists show.
+    pub fn notifying(self, revision: RwSignal<u64>) -> Self {
+        Self {
+            revision: Some(revision),
+            ..self
         }
     }
 
@@ -136,16 +194,10 @@ impl OpenConversation {
     /// A value of the rules for whoever acts now; `None` while nobody does.
     fn ruled<T: PartialEq + Send + Sync + 'static>(
         &self,
-        rule: impl Fn(&Conversation, &social_api::Agent, Timestamp) -> Option<T> + Send + Sync + 'static,
+        rule: impl Fn(&Conversation, &Agent, Timestamp) -> Option<T> + Send + Sync + 'static,
     ) -> Memo<Option<T>> {
         let (conversation, actor, now) = (self.conversation, self.actor, self.now);
-        Memo::new(move |_| {
-            let now = now.get();
-            actor.with(|actor| {
-                let agent = &actor.as_ref()?.agent;
-                conversation.with(|c| rule(c, agent, now))
-            })
-        })
+        Memo::new(move |_| for_actor(actor, conversation, now, &rule))
     }
 
     /// The Like button of `target`: `rules::like_control`.
@@ -161,6 +213,12 @@ impl OpenConversation {
     /// The Retry button of `message`: `rules::retry_control`.
     pub fn retry_control(&self, message: MessageId) -> Memo<Option<Result<(), Denied>>> {
         self.ruled(move |c, agent, now| rules::retry_control(c, agent, message, now))
+    }
+
+    /// Whether the agent may act in this conversation at all (`rules::can_act_in`);
+    /// `None` while nobody acts.
+    pub fn may_act(&self) -> Memo<Option<Result<(), Denied>>> {
+        self.ruled(|c, agent, _| Some(rules::can_act_in(c, agent)))
     }
 
     /// Why the last action on `target` failed, if it did (tracked).
@@ -179,5 +237,19 @@ impl OpenConversation {
                 all.push((target, notice));
             }
         });
+    }
+
+    /// Tells whoever shows this conversation elsewhere that it changed.
+    fn changed(&self) {
+        if let Some(revision) = self.revision {
+            revision.update(|n| *n += 1);
+        }
+    }
+
+    /// Puts the focus in the message box, for typing after Reply or Mention.
+    pub fn focus_composer(&self) {
+        if let Some(input) = self.composer_input.get_untracked() {
+            let _ = input.focus();
+        }
     }
 }

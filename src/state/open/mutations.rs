@@ -7,7 +7,7 @@ use std::{future::Future, pin::Pin, rc::Rc};
 use leptos::prelude::*;
 use social_api::{
     rules::{self, LikeTarget, LinkToDm},
-    Conversation, DmInviteRequest, Message, MessageId,
+    Conversation, Delivery, DmInviteRequest, Message, MessageId,
 };
 
 use super::OpenConversation;
@@ -69,8 +69,11 @@ impl OpenConversation {
                             if d.compose.text == body.text {
                                 d.compose.text.clear();
                                 d.compose.reply_to = None;
+                                // Note mode ends with the note saved (the hint says so).
+                                d.compose.internal = false;
                             }
                         });
+                        self.changed();
                     }
                     Err(error) => self.edit(|d| {
                         d.sending = false;
@@ -140,7 +143,8 @@ impl OpenConversation {
         }))
     }
 
-    /// Sends a failed message again, with its stored text, when the rules allow it now.
+    /// Sends a failed message again, with its stored text, when the rules allow it now. It
+    /// shows "Sending…" at once, then "Sent" or why it was not delivered.
     pub fn retry_action(self, message: MessageId) -> Action<(), ()> {
         action(Rc::new(move || {
             let now = self.now.get_untracked();
@@ -151,27 +155,61 @@ impl OpenConversation {
             });
             let token = self.token().filter(|_| allowed.is_some());
             self.set_notice(LikeTarget::Message(message), None);
+            let before = token
+                .as_ref()
+                .and_then(|_| self.set_delivery(message, Delivery::Pending));
+            if token.is_some() {
+                self.retrying.update(|all| all.push(message));
+            }
             Box::pin(async move {
                 let Some(token) = token else { return };
-                match client::retry(&token, message).await {
-                    Ok(answer) => self.put(answer),
-                    Err(error) => self.set_notice(
-                        LikeTarget::Message(message),
-                        Some(format!("Not sent: {}", Failure::from(error))),
-                    ),
+                let answer = client::retry(&token, message).await;
+                self.retrying.update(|all| all.retain(|m| *m != message));
+                match answer {
+                    Ok(answer) => {
+                        let sent = answer.delivery == Delivery::Sent;
+                        self.put(answer);
+                        if sent {
+                            self.resent.update(|all| all.push(message));
+                        }
+                        self.changed();
+                    }
+                    Err(error) => {
+                        if let Some(before) = before {
+                            self.set_delivery(message, before);
+                        }
+                        self.set_notice(
+                            LikeTarget::Message(message),
+                            Some(format!("Not sent: {}", Failure::from(error))),
+                        );
+                    }
                 }
             })
         }))
     }
 
-    /// "Link to DM": the public invitation (and a Facebook private reply where allowed),
+    /// Writes a message's delivery into the model; returns the one it replaced.
+    fn set_delivery(&self, message: MessageId, delivery: Delivery) -> Option<Delivery> {
+        let mut before = None;
+        self.conversation.update(|c| {
+            if let Some(m) = c.messages.iter_mut().find(|m| m.id == message) {
+                before = Some(std::mem::replace(&mut m.delivery, delivery));
+            }
+        });
+        before
+    }
+
+    /// "Link to DM": the invitation the preview shows (its texts as the agent edited them),
     /// answering the draft's reply target when it has one.
     pub fn invite_action(self) -> Action<(), ()> {
         action(Rc::new(move || {
             let allowed = self.link_to_dm.get_untracked() == LinkToDm::Shown(Ok(()));
-            let token = self.token().filter(|_| allowed);
+            let preview = self.invite_preview.get_untracked();
+            let token = self.token().filter(|_| allowed && preview.is_some());
             let request = DmInviteRequest {
                 reply_to: self.draft.with_untracked(|d| d.compose.reply_to),
+                public_text: preview.as_ref().map(|p| p.public_text.clone()),
+                private_text: preview.map(|p| p.private_text),
             };
             self.invite_error.set(None);
             Box::pin(async move {
@@ -182,6 +220,8 @@ impl OpenConversation {
                         if let Some(private) = sent.private_reply {
                             self.put(private);
                         }
+                        self.invite_preview.set(None);
+                        self.changed();
                     }
                     Err(error) => self.invite_error.set(Some(format!(
                         "The invitation was not sent: {}",
