@@ -56,6 +56,15 @@ export class DevPage {
   conversation() {
     return this.widget.getByRole('article');
   }
+
+  composer() {
+    return this.widget.getByRole('form', { name: 'Composer' });
+  }
+
+  /** The composer's message box, whatever its label says ("Public reply", …). */
+  messageBox() {
+    return this.composer().getByRole('textbox').first();
+  }
 }
 
 /** `test` with a `dev` fixture that fails the test on any page error, console error or dialog. */

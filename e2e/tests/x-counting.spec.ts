@@ -3,11 +3,19 @@
 // shared fixtures, never copied here), typed into the composer of the release build.
 import { expect } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { test } from './dev-page';
 
-const fixtures = process.env.SOCIAL_FIXTURES_DIR ?? resolve(__dirname, '../../../shared/fixtures');
-const dir = join(fixtures, 'twitter-text');
+/** `$SOCIAL_FIXTURES_DIR`, else the nearest `shared/fixtures` above the project. */
+function fixturesDir(): string {
+  if (process.env.SOCIAL_FIXTURES_DIR) return process.env.SOCIAL_FIXTURES_DIR;
+  for (let dir = resolve(__dirname, '../..'); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared/fixtures');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return resolve(__dirname, '../../../shared/fixtures');
+  }
+}
+const dir = join(fixturesDir(), 'twitter-text');
 
 type Case = { description: string; text: string; weight: number; valid?: boolean };
 
