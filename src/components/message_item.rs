@@ -10,8 +10,7 @@ use social_api::{
 
 use super::{
     like_button::{like_button_for, liked_note, notice},
-    reply_button::ReplyButton,
-    retry_button::RetryButton,
+    rule_button::RuleButton,
 };
 use crate::{state::OpenConversation, time};
 
@@ -186,24 +185,26 @@ pub fn MessageItem(
         view! {
             <div class="msg__actions">
                 {like_button_for(state, target, format!("Like {what}"))}
-                <ReplyButton
-                    control=state.reply_control(id)
+                <RuleButton
+                    offered=state.reply_control(id)
                     pressed=Signal::derive(move || {
                         state.reply_target.with(|t| t.is_some_and(|t| t.message() == id))
                     })
-                    on_reply=Callback::new(move |()| state.reply_to(id))
+                    on_press=Callback::new(move |()| state.reply_to(id))
+                    label="Reply"
                     name=format!("Reply to {what}")
                     reason_id=format!("reply-reason-{id}")
                 />
-                <RetryButton
-                    control=state.retry_control(id)
+                <RuleButton
+                    offered=state.retry_control(id)
                     pending=retry.pending()
-                    on_retry=Callback::new(move |()| {
+                    on_press=Callback::new(move |()| {
                         retry.dispatch(());
                         if let Some(status) = status.get_untracked() {
                             let _ = status.focus();
                         }
                     })
+                    label="Retry"
                     name=yours
                     reason_id=format!("retry-reason-{id}")
                 />

@@ -873,7 +873,10 @@ fn link_to_dm_judges_the_invitation_for_the_chosen_target() {
         Source::Facebook,
         vec![consumer(1, Space::Public), by_agent(2, Space::Public)],
     );
-    assert_eq!(link_to_dm(&c, &human(), Some(MessageId(1)), NOW), LinkToDm::Shown(Ok(())));
+    assert_eq!(
+        link_to_dm(&c, &human(), Some(MessageId(1)), NOW),
+        LinkToDm::Shown(Ok(()))
+    );
     assert_eq!(
         link_to_dm(&c, &human(), Some(MessageId(2)), NOW),
         LinkToDm::Shown(Err(Denied::NotFromConsumer)),
