@@ -89,6 +89,7 @@ pub fn conversation(
             name: human().name,
         }),
         messages,
+        event_cursor: 0,
     }
 }
 

@@ -266,6 +266,7 @@ mod tests {
                 delivery: Delivery::Sent,
                 private_reply: false,
             }],
+            event_cursor: 0,
         }
     }
 

@@ -151,6 +151,7 @@ mod tests {
                 name: "Dana".into(),
             }),
             messages: vec![message(1, Space::Public), message(2, Space::Private)],
+            event_cursor: 0,
         }
     }
 

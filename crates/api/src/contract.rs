@@ -58,6 +58,16 @@ pub struct SessionToken {
     pub token: String,
 }
 
+/// Body of `POST /api/demo/conversations/{id}/consumer-messages` (demo mode only): a
+/// person plays the consumer, to see live updates without a platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoConsumerMessage {
+    pub text: String,
+    /// Public (a comment, a tweet) or private (a DM).
+    pub space: Space,
+}
+
 /// Body of `POST /api/conversations/{id}/messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod compose;
 pub mod contract;
 pub mod delivery;
+pub mod events;
 pub mod length;
 pub mod model;
 pub mod names;

@@ -297,6 +297,10 @@ pub struct Conversation {
     pub assigned_to: Option<Assignee>,
     /// Oldest first.
     pub messages: Vec<Message>,
+    /// Where this reading stands in the event log: its live stream opens `after` it, so no
+    /// change between the reading and the stream is lost (one read twice changes nothing).
+    #[serde(default)]
+    pub event_cursor: i64,
 }
 
 /// The agent a conversation is assigned to.

@@ -16,6 +16,7 @@ use tower_http::trace::TraceLayer;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::events::Hub;
 use crate::platforms::{NotConnected, Platform, RecordingPlatform};
 use crate::static_files::Site;
 use crate::store::{self, Store, StoreError};
@@ -32,6 +33,8 @@ pub struct AppState {
     pub platform: Arc<dyn Platform>,
     /// "Now" for the rules' time windows; tests fix it.
     pub clock: Clock,
+    /// The open event streams of this process.
+    pub events: Hub,
 }
 
 /// Why the server could not start or stopped early.
@@ -72,6 +75,7 @@ impl AppState {
             site: Arc::new(Site::load(&config.static_dir, &config.frame_ancestors)),
             platform,
             clock: Clock::system(),
+            events: Hub::new(),
         })
     }
 

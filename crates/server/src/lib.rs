@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod idempotency;
 pub mod outbound;
 pub mod platforms;

@@ -6,6 +6,7 @@ use social_api::{rules, Conversation, Message, Space, Timestamp};
 
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::events;
 use crate::platforms::{Outbound, PlatformError};
 use crate::store::{Attempt, SendingMode, Session};
 
@@ -43,7 +44,8 @@ pub fn request_for(
 }
 
 /// Sends the stored `message` (Pending) and marks it Sent or Failed: a platform failure
-/// is an outcome the agent sees on the message, not an error of the request.
+/// is an outcome the agent sees on the message, not an error of the request. The open
+/// streams learn the outcome.
 pub async fn deliver(
     state: &AppState,
     session: &Session,
@@ -81,9 +83,11 @@ pub async fn deliver(
         .store
         .record_attempt(session, message.id, attempt)
         .await?;
-    state
+    let message = state
         .store
         .message(session, message.id)
         .await?
-        .ok_or(ApiError::Internal("a sent message vanished".into()))
+        .ok_or(ApiError::Internal("a sent message vanished".into()))?;
+    events::message_changed(state, session, conversation.id, &message).await;
+    Ok(message)
 }

@@ -89,6 +89,7 @@ fn conversation(source: Source, messages: Vec<Message>) -> Conversation {
             name: "Dana".into(),
         }),
         messages,
+        event_cursor: 0,
     }
 }
 

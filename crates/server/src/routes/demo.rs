@@ -1,13 +1,21 @@
-//! `POST /api/demo/session` (mounted with `--demo` only): a session for any demo agent,
-//! so the widget and the tests can sign in without a LivePerson login.
+//! Demo mode only: `POST /api/demo/session`, a session for any demo agent, so the widget
+//! and the tests can sign in without a LivePerson login; and
+//! `POST /api/demo/conversations/{id}/consumer-messages`, where a person plays the consumer
+//! (the stand-in for a platform's webhook), to see live updates.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
-use social_api::{DemoSessionRequest, SessionToken};
+use social_api::events::Change;
+use social_api::rules::has_visible_text;
+use social_api::{
+    ConversationId, DemoConsumerMessage, DemoSessionRequest, Message, SessionToken, Space,
+};
 
 use crate::app::AppState;
-use crate::auth::{new_token, token_sha256};
-use crate::error::{ApiError, ApiJson};
+use crate::auth::{new_token, token_sha256, AgentSession};
+use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::events;
 
 pub async fn create_session(
     State(state): State<AppState>,
@@ -28,4 +36,44 @@ pub async fn create_session(
     }
     tracing::info!(account = ?request.account, role = %social_api::names::name_of(&request.role), "demo session opened");
     Ok(Json(SessionToken { token }))
+}
+
+/// Stores a message from the consumer, public or private, as a webhook would, and tells the
+/// open streams; 201 with the message.
+pub async fn consumer_message(
+    State(state): State<AppState>,
+    AgentSession(session): AgentSession,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(request): ApiJson<DemoConsumerMessage>,
+) -> Result<(StatusCode, Json<Message>), ApiError> {
+    if request.space == Space::Internal {
+        return Err(ApiError::Unprocessable(
+            "A consumer writes publicly or privately, never an internal note.".into(),
+        ));
+    }
+    if !has_visible_text(&request.text) {
+        return Err(ApiError::Unprocessable(
+            "The consumer's message is empty.".into(),
+        ));
+    }
+    let platform_id = format!("demo-{}", new_token());
+    let stored = state
+        .store
+        .insert_consumer_message(
+            &session,
+            id,
+            request.space,
+            &request.text,
+            &platform_id,
+            state.now(),
+        )
+        .await?
+        .ok_or(ApiError::NotFound("There is no such conversation."))?;
+    let message = state
+        .store
+        .message(&session, stored)
+        .await?
+        .ok_or(ApiError::Internal("a stored message vanished".into()))?;
+    events::publish(&state, &session, id, Change::Message(message.clone())).await;
+    Ok((StatusCode::CREATED, Json(message)))
 }

@@ -13,6 +13,7 @@ use social_api::{
 use crate::app::AppState;
 use crate::auth::AgentSession;
 use crate::error::{ApiError, ApiPath};
+use crate::events;
 use crate::outbound;
 use crate::store::{NewDelivery, NewMessage, SendingMode, Session};
 
@@ -113,6 +114,7 @@ async fn send_one(
         .message(session, id)
         .await?
         .ok_or(ApiError::Internal("a stored message vanished".into()))?;
+    events::message_changed(state, session, conversation.id, &stored).await;
     outbound::deliver(state, session, conversation, &stored, mode)
         .await
         .map(Some)

@@ -5,12 +5,14 @@
 
 use axum::extract::State;
 use axum::Json;
+use social_api::events::Change;
 use social_api::rules::{self, LikeTarget};
 use social_api::{Conversation, ConversationId, Message, MessageId, PostContext};
 
 use crate::app::AppState;
 use crate::auth::AgentSession;
 use crate::error::{ApiError, ApiPath};
+use crate::events;
 use crate::platforms::{Like, PlatformError};
 use crate::store::Session;
 
@@ -61,11 +63,13 @@ async fn set_message(
         .await?
         .ok_or(NO_MESSAGE)?;
     set(state, session, conversation, LikeTarget::Message(id), liked).await?;
-    state
+    let message = state
         .store
         .message(session, id)
         .await?
-        .ok_or(ApiError::Internal("a liked message vanished".into()))
+        .ok_or(ApiError::Internal("a liked message vanished".into()))?;
+    events::message_changed(state, session, conversation, &message).await;
+    Ok(message)
 }
 
 async fn set_post(
@@ -75,12 +79,14 @@ async fn set_post(
     liked: bool,
 ) -> Result<PostContext, ApiError> {
     set(state, session, id, LikeTarget::Post, liked).await?;
-    state
+    let post = state
         .store
         .conversation(session, id)
         .await?
         .and_then(|c| c.post)
-        .ok_or(ApiError::Internal("a liked post vanished".into()))
+        .ok_or(ApiError::Internal("a liked post vanished".into()))?;
+    events::publish(state, session, id, Change::Post(post.clone())).await;
+    Ok(post)
 }
 
 /// Checks the rule, asks the platform, and only then records the like: a platform

@@ -11,6 +11,7 @@ use social_api::{ConversationId, Message, MessageId, SendMessage, Space};
 use crate::app::AppState;
 use crate::auth::AgentSession;
 use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::events;
 use crate::outbound;
 use crate::store::{NewDelivery, NewMessage, SendingMode};
 
@@ -60,6 +61,7 @@ pub async fn send(
         .message(&session, stored)
         .await?
         .ok_or(ApiError::Internal("a stored message vanished".into()))?;
+    events::message_changed(&state, &session, conversation.id, &stored).await;
     let message = outbound::deliver(&state, &session, &conversation, &stored, mode).await?;
     Ok((StatusCode::CREATED, Json(message)))
 }

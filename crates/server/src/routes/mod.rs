@@ -4,6 +4,7 @@
 pub mod conversations;
 pub mod demo;
 pub mod dm_invite;
+pub mod events;
 pub mod health;
 pub mod likes;
 pub mod me;
@@ -40,13 +41,20 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route("/conversations", get(conversations::list))
         .route("/conversations/{id}", get(conversations::detail))
         .route("/conversations/{id}/read", put(conversations::mark_read))
+        .route("/conversations/{id}/events", get(events::stream))
+        .route("/events/ticket", post(events::ticket))
         .merge(actions);
     if state.demo {
-        api = api.route("/demo/session", post(demo::create_session));
+        api = api
+            .route("/demo/session", post(demo::create_session))
+            .route(
+                "/demo/conversations/{id}/consumer-messages",
+                post(demo::consumer_message),
+            );
     }
     api.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        // Conversations are private: no cache anywhere may keep them.
+        // Conversations are private: no cache anywhere may keep them (nor their events).
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

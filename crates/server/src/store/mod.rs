@@ -297,6 +297,53 @@ pub trait Store: Send + Sync + 'static {
         response: &SavedResponse,
     ) -> Result<(), StoreError>;
 
+    /// Appends a change of a conversation of the session's account to the event log;
+    /// its id, or `None` when the conversation is not the account's.
+    async fn append_event(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        change: &str,
+        at: Timestamp,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// The conversation's logged changes after `after`, oldest first, with their ids.
+    async fn events_after(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        after: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError>;
+
+    /// The newest event id of the whole log (0 when empty).
+    async fn latest_event(&self) -> Result<i64, StoreError>;
+
+    /// Keeps a stream ticket (its SHA-256) of the session's agent until `expires_at`.
+    async fn create_ticket(
+        &self,
+        session: &Session,
+        ticket_sha256: &str,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Takes a ticket: its session if it was there and unexpired; never twice.
+    async fn redeem_ticket(
+        &self,
+        ticket_sha256: &str,
+        now: Timestamp,
+    ) -> Result<Option<Session>, StoreError>;
+
+    /// Stores a consumer's message (the demo's stand-in for a platform webhook).
+    async fn insert_consumer_message(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        space: Space,
+        text: &str,
+        platform_id: &str,
+        at: Timestamp,
+    ) -> Result<Option<MessageId>, StoreError>;
+
     /// Writes the accounts that are not there yet, each in one transaction; an account
     /// whose slug exists is left untouched, so seeding twice changes nothing.
     async fn seed(&self, accounts: &[SeedAccount]) -> Result<SeedOutcome, StoreError>;

@@ -5,6 +5,7 @@ mod conversations;
 mod demo;
 mod differential;
 mod dm_invite;
+mod events;
 mod helpers;
 mod idempotency;
 mod likes;

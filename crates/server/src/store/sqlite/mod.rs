@@ -2,6 +2,7 @@
 //! `migrations/` applied at connect.
 
 mod actions;
+mod events;
 mod rows;
 mod seed;
 
@@ -12,8 +13,8 @@ use super::{
 use async_trait::async_trait;
 use rows::{name, parse, preview, ConversationRow, MessageRow, SessionRow, SummaryRow};
 use social_api::{
-    Agent, AgentId, BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary,
-    ListView, Message, MessageId, Profile, Role, Timestamp,
+    BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary, ListView, Message,
+    MessageId, Profile, Role, Space, Timestamp,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -86,19 +87,7 @@ impl Store for SqliteStore {
         .bind(token_sha256)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(Session {
-                account_id: r.account_id,
-                account: r.slug,
-                agent: Agent {
-                    id: AgentId(r.agent_id),
-                    name: r.name,
-                    kind: parse(&r.kind, "agents.kind")?,
-                    role: parse(&r.role, "agents.role")?,
-                },
-            })
-        })
-        .transpose()
+        row.map(SessionRow::into_session).transpose()
     }
 
     async fn create_session(
@@ -200,6 +189,13 @@ impl Store for SqliteStore {
         session: &Session,
         id: ConversationId,
     ) -> Result<Option<Conversation>, StoreError> {
+        // Read before the conversation: a change logged meanwhile is replayed to the stream
+        // (and applying it twice changes nothing), never lost between the two.
+        let (event_cursor,): (i64,) =
+            sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM events WHERE conversation_id = ?")
+                .bind(id.0)
+                .fetch_one(&self.pool)
+                .await?;
         let row: Option<ConversationRow> = sqlx::query_as(
             "SELECT c.id, bc.source, bc.platform_id AS brand_platform_id, bc.name AS brand_name,
                     bc.handle AS brand_handle, co.platform_id AS consumer_platform_id,
@@ -247,6 +243,7 @@ impl Store for SqliteStore {
                 .into_iter()
                 .map(MessageRow::into_message)
                 .collect::<Result<_, _>>()?,
+            event_cursor,
         }))
     }
 
@@ -360,6 +357,67 @@ impl Store for SqliteStore {
         response: &SavedResponse,
     ) -> Result<(), StoreError> {
         actions::save_response(&self.pool, session, key, response).await
+    }
+
+    async fn append_event(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        change: &str,
+        at: Timestamp,
+    ) -> Result<Option<i64>, StoreError> {
+        events::append_event(&self.pool, session, conversation, change, at).await
+    }
+
+    async fn events_after(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        after: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        events::events_after(&self.pool, session, conversation, after).await
+    }
+
+    async fn latest_event(&self) -> Result<i64, StoreError> {
+        events::latest_event(&self.pool).await
+    }
+
+    async fn create_ticket(
+        &self,
+        session: &Session,
+        ticket_sha256: &str,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        events::create_ticket(&self.pool, session, ticket_sha256, expires_at).await
+    }
+
+    async fn redeem_ticket(
+        &self,
+        ticket_sha256: &str,
+        now: Timestamp,
+    ) -> Result<Option<Session>, StoreError> {
+        events::redeem_ticket(&self.pool, ticket_sha256, now).await
+    }
+
+    async fn insert_consumer_message(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        space: Space,
+        text: &str,
+        platform_id: &str,
+        at: Timestamp,
+    ) -> Result<Option<MessageId>, StoreError> {
+        events::insert_consumer_message(
+            &self.pool,
+            session,
+            conversation,
+            space,
+            text,
+            platform_id,
+            at,
+        )
+        .await
     }
 
     async fn seed(&self, accounts: &[SeedAccount]) -> Result<SeedOutcome, StoreError> {

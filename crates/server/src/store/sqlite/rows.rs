@@ -1,10 +1,10 @@
 //! Rows as SQLite returns them, and their conversion to the API's model.
 
-use crate::store::StoreError;
+use crate::store::{Session, StoreError};
 use serde::{de::DeserializeOwned, Serialize};
 use social_api::names::{name_of, parse_name};
 use social_api::{
-    AgentId, Assignee, Author, AuthorKind, Delivery, DeliveryState, Message, MessageId,
+    Agent, AgentId, Assignee, Author, AuthorKind, Delivery, DeliveryState, Message, MessageId,
     PostContext, Profile, PublicProfile, Timestamp, WithheldReason,
 };
 use sqlx::FromRow;
@@ -39,6 +39,21 @@ pub(super) struct SessionRow {
     pub(super) name: String,
     pub(super) kind: String,
     pub(super) role: String,
+}
+
+impl SessionRow {
+    pub(super) fn into_session(self) -> Result<Session, StoreError> {
+        Ok(Session {
+            account_id: self.account_id,
+            account: self.slug,
+            agent: Agent {
+                id: AgentId(self.agent_id),
+                name: self.name,
+                kind: parse(&self.kind, "agents.kind")?,
+                role: parse(&self.role, "agents.role")?,
+            },
+        })
+    }
 }
 
 #[derive(FromRow)]

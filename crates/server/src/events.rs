@@ -1,0 +1,108 @@
+//! Live events: every change the server makes to a conversation is appended to the event
+//! log (so a reconnecting stream can replay it) and then broadcast to the streams open on
+//! this process. The log is the truth; the broadcast only saves a query.
+
+use std::sync::Arc;
+
+use social_api::events::Change;
+use social_api::{ConversationId, Message};
+use tokio::sync::broadcast;
+
+use crate::app::AppState;
+use crate::store::Session;
+
+/// A change as it was logged, for the streams of its account and conversation.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub account_id: i64,
+    pub conversation: ConversationId,
+    /// Its id in the event log (the SSE `id:`).
+    pub id: i64,
+    /// The JSON of the [`Change`], as the stream sends it.
+    pub change: Arc<str>,
+}
+
+/// The broadcast side of the event log.
+#[derive(Debug, Clone)]
+pub struct Hub {
+    sender: broadcast::Sender<Logged>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hub {
+    /// A stream that falls this far behind is told to read the conversation again.
+    const CAPACITY: usize = 1024;
+
+    pub fn new() -> Self {
+        Self {
+            sender: broadcast::channel(Self::CAPACITY).0,
+        }
+    }
+
+    /// Everything logged from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Logged> {
+        self.sender.subscribe()
+    }
+
+    fn send(&self, logged: Logged) {
+        // No stream open is not an error: the log has it.
+        let _ = self.sender.send(logged);
+    }
+}
+
+/// Logs `change` of a conversation of the session's account and tells the open streams. The
+/// change is done by then (stored, maybe sent to a platform): failing to log it is logged,
+/// not answered as an error, and a stream that misses it reads the conversation again on
+/// its next reconnect.
+pub async fn publish(
+    state: &AppState,
+    session: &Session,
+    conversation: ConversationId,
+    change: Change,
+) {
+    let json: Arc<str> = match serde_json::to_string(&change) {
+        Ok(json) => json.into(),
+        Err(error) => {
+            tracing::error!(%error, "an event could not be serialised");
+            return;
+        }
+    };
+    match state
+        .store
+        .append_event(session, conversation, &json, state.now())
+        .await
+    {
+        Ok(Some(id)) => state.events.send(Logged {
+            account_id: session.account_id,
+            conversation,
+            id,
+            change: json,
+        }),
+        Ok(None) => tracing::warn!(
+            conversation = conversation.0,
+            "an event for no conversation of the account"
+        ),
+        Err(error) => tracing::error!(%error, "an event could not be logged"),
+    }
+}
+
+/// [`publish`] of a message as it is stored now.
+pub async fn message_changed(
+    state: &AppState,
+    session: &Session,
+    conversation: ConversationId,
+    message: &Message,
+) {
+    publish(
+        state,
+        session,
+        conversation,
+        Change::Message(message.clone()),
+    )
+    .await;
+}
