@@ -7,5 +7,6 @@ pub mod components;
 pub mod decode;
 pub mod host;
 pub mod links;
+pub mod live;
 pub mod state;
 pub mod time;

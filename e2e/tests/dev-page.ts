@@ -5,6 +5,8 @@ export class DevPage {
   readonly list: Locator;
   readonly widget: Locator;
   readonly problems: string[] = [];
+  /** Requests a test fails on purpose (a cut stream): the browser logs them, and that is fine. */
+  private expectedFailures: RegExp[] = [];
 
   constructor(readonly page: Page) {
     this.list = page.getByRole('navigation', { name: 'Conversations' });
@@ -17,12 +19,19 @@ export class DevPage {
       // reach; the widget falls back to initials. Our own origin must load cleanly.
       const from = message.location().url;
       const ours = from.startsWith('http://127.0.0.1') || from === '';
-      if (ours) this.problems.push(`console error: ${message.text()} (${from})`);
+      const expected = message.text().startsWith('Failed to load resource')
+        && this.expectedFailures.some((pattern) => pattern.test(from));
+      if (ours && !expected) this.problems.push(`console error: ${message.text()} (${from})`);
     });
     page.on('dialog', async (dialog) => {
       this.problems.push(`dialog: ${dialog.message()}`);
       await dialog.dismiss();
     });
+  }
+
+  /** The browser may log failed requests to URLs matching `pattern`: the test causes them. */
+  expectFailedRequests(pattern: RegExp) {
+    this.expectedFailures.push(pattern);
   }
 
   async open() {

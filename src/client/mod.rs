@@ -7,10 +7,12 @@ mod idempotency;
 
 pub use error::ApiError;
 
+use social_api::events::EventTicket;
 use social_api::names::name_of;
 use social_api::{
-    Conversation, ConversationId, ConversationSummary, DemoSessionRequest, DmInviteRequest,
-    DmInviteSent, ListView, Me, Message, MessageId, PostContext, Role, SendMessage, SessionToken,
+    Conversation, ConversationId, ConversationSummary, DemoConsumerMessage, DemoSessionRequest,
+    DmInviteRequest, DmInviteSent, ListView, Me, Message, MessageId, PostContext, Role,
+    SendMessage, SessionToken,
 };
 
 use crate::decode;
@@ -105,6 +107,27 @@ pub async fn like(
         None => decode::from_value(json).map(Liked::Post),
     }
     .map_err(|_| ApiError::Unreadable)
+}
+
+/// `POST /api/events/ticket`: a single-use ticket for one event stream.
+pub async fn event_ticket(token: &str) -> Result<String, ApiError> {
+    let answer: EventTicket = call("POST", "/events/ticket", Some(token), None).await?;
+    Ok(answer.ticket)
+}
+
+/// The URL of a conversation's event stream, opened with `ticket`, replaying after `after`.
+pub fn events_url(conversation: ConversationId, ticket: &str, after: i64) -> String {
+    format!("/api/conversations/{conversation}/events?ticket={ticket}&after={after}")
+}
+
+/// `POST /api/demo/conversations/{id}/consumer-messages`: the dev page plays the consumer.
+pub async fn play_consumer(
+    token: &str,
+    conversation: ConversationId,
+    message: &DemoConsumerMessage,
+) -> Result<Message, ApiError> {
+    let path = format!("/demo/conversations/{conversation}/consumer-messages");
+    call("POST", &path, Some(token), Some(&body(message)?)).await
 }
 
 /// `POST /api/conversations/{id}/dm-invite`: "Link to DM".

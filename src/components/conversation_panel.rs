@@ -1,5 +1,7 @@
 //! The open conversation, loaded for its id: loading, failure with retry, or the widget.
-//! Each id (and each retry) gets a fresh subtree, so nothing of another conversation stays.
+//! Each id (and each retry) gets a fresh subtree, so nothing of another conversation stays:
+//! not its data, not its event stream. A stream that cannot replay what was missed reads
+//! the conversation again, as a retry does.
 
 use leptos::{
     either::{Either, EitherOf3},
@@ -44,7 +46,12 @@ fn loaded(model: ConversationModel, id: ConversationId) -> impl IntoView {
                 EitherOf3::A(view! { <Loading label="Loading the conversation…"/> })
             }
             Some(Ok(conversation)) => {
-                EitherOf3::B(view! { <Widget state=model.open(conversation)/> })
+                let state = model.open(conversation);
+                if let Some(token) = model.live_token() {
+                    // Stops with this view: a switch leaves no stream of the last one.
+                    crate::live::follow(state, token, on_retry);
+                }
+                EitherOf3::B(view! { <Widget state/> })
             }
             Some(Err(error)) => EitherOf3::C(view! {
                 <ErrorState what="Could not load the conversation." error on_retry/>

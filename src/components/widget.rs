@@ -15,17 +15,28 @@ pub fn Widget(
     /// The open conversation's model.
     state: OpenConversation,
 ) -> impl IntoView {
-    let conversation = state.conversation.get_untracked();
-    let source = conversation.source;
-    let label = format!(
-        "Conversation with {} on {}",
-        conversation.consumer.profile.display_name(),
-        source.label()
-    );
-    let conversation_now = state.conversation;
-    let space = Memo::new(move |_| conversation_now.with(|c| c.current_space()));
-    let post = conversation.post;
-    let consumer = conversation.consumer;
+    let conversation = state.conversation;
+    let source = conversation.with_untracked(|c| c.source);
+    // The profile and the post re-render when the live stream changes them. The post's own
+    // like is read by its Like button: a like must not re-render the post (and move focus).
+    let consumer = Memo::new(move |_| conversation.with(|c| c.consumer.clone()));
+    let post = Memo::new(move |_| {
+        conversation.with(|c| {
+            c.post.clone().map(|mut post| {
+                post.liked_by_brand = false;
+                post
+            })
+        })
+    });
+    let label = move || {
+        format!(
+            "Conversation with {} on {}",
+            consumer.with(|c| c.profile.display_name().to_owned()),
+            source.label()
+        )
+    };
+    let space = Memo::new(move |_| conversation.with(|c| c.current_space()));
+    let on_post = conversation.with_untracked(|c| c.post.is_some());
     let acting = state.can_act();
     // Past the profile, the post and the whole transcript in one key press.
     let skip = acting.then(|| {
@@ -38,10 +49,10 @@ pub fn Widget(
     view! {
         <article class="conversation" aria-label=label>
             {skip}
-            <ChannelIndicator source space on_post=post.is_some()/>
+            <ChannelIndicator source space on_post/>
             <AssignmentNote state/>
-            <ProfileCard consumer source/>
-            {post.map(|post| view! { <OriginalPost state post source/> })}
+            {move || view! { <ProfileCard consumer=consumer.get() source/> }}
+            {move || post.get().map(|post| view! { <OriginalPost state post source/> })}
             <Transcript state/>
             {acting.then(|| view! { <Composer state/> })}
         </article>

@@ -1,6 +1,7 @@
 //! Where the widget runs. Top-level, it is the standalone dev page; framed, it waits for
 //! the agent workspace (the LivePerson/postMessage bridge will open conversations here).
 
+mod play_consumer;
 pub mod standalone;
 
 use leptos::prelude::*;

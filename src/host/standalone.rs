@@ -7,6 +7,7 @@ use social_api::{
     ConversationSummary, ListView, Me, Role,
 };
 
+use super::play_consumer::PlayConsumer;
 use crate::{
     client,
     components::{
@@ -167,7 +168,8 @@ fn Workspace(session: Session) -> impl IntoView {
         }
     })
     .acting_as(Signal::stored(Some(actor)))
-    .revising(revision);
+    .revising(revision)
+    .following_live();
     let signed_in = format!(
         "Signed in as {} ({}, account {})",
         me.agent.name,
@@ -184,6 +186,7 @@ fn Workspace(session: Session) -> impl IntoView {
                 selected=open
                 on_select=Callback::new(move |id| picked.set(Some(id)))
             />
+            <PlayConsumer open token on_sent=Callback::new(move |()| revision.update(|n| *n += 1))/>
         </nav>
         <main class="dev__widget" aria-label="Widget">
             <ConversationPanel model idle="No conversation is open."/>

@@ -68,6 +68,8 @@ pub struct ConversationModel {
     /// Moves on after every change the agent made on the server (a send, a retry, an
     /// invitation): what shows conversations elsewhere (the lists) reads again.
     pub revision: RwSignal<u64>,
+    /// Whether an open conversation follows its event stream (not in component tests).
+    live: bool,
     fetch: StoredValue<Fetch, LocalStorage>,
 }
 
@@ -87,6 +89,7 @@ impl ConversationModel {
             drafts: Drafts::new(),
             now: crate::time::live_clock(),
             revision: RwSignal::new(0),
+            live: false,
             fetch: StoredValue::new_local(fetch),
         }
     }
@@ -99,6 +102,21 @@ impl ConversationModel {
     /// The same model, telling `revision` (instead of its own) about every change.
     pub fn revising(self, revision: RwSignal<u64>) -> Self {
         Self { revision, ..self }
+    }
+
+    /// The same model, following each open conversation's event stream as the acting agent.
+    pub fn following_live(self) -> Self {
+        Self { live: true, ..self }
+    }
+
+    /// The token to follow an open conversation live with, when the model follows and
+    /// someone is signed in.
+    pub fn live_token(&self) -> Option<String> {
+        if !self.live {
+            return None;
+        }
+        self.actor
+            .with_untracked(|actor| actor.as_ref().map(|actor| actor.token.clone()))
     }
 
     /// The same model on another clock (tests fix the time).

@@ -138,8 +138,13 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         println!("the standalone dev page, with the demo data: http://{addr}/dev/");
     }
     tracing::info!(%addr, demo = config.demo, "listening");
+    let events = state.events.clone();
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Event streams never finish on their own: end them, or shutdown waits forever.
+            events.stop();
+        })
         .await?;
     tracing::info!("stopped");
     Ok(())

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use social_api::events::Change;
 use social_api::{ConversationId, Message};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::app::AppState;
 use crate::store::Session;
@@ -26,6 +26,9 @@ pub struct Logged {
 #[derive(Debug, Clone)]
 pub struct Hub {
     sender: broadcast::Sender<Logged>,
+    /// Turns true when the server stops: open streams end, so shutdown does not wait for
+    /// them (browsers reconnect to another instance, or to this one once restarted).
+    stopping: watch::Sender<bool>,
 }
 
 impl Default for Hub {
@@ -41,6 +44,21 @@ impl Hub {
     pub fn new() -> Self {
         Self {
             sender: broadcast::channel(Self::CAPACITY).0,
+            stopping: watch::channel(false).0,
+        }
+    }
+
+    /// Ends every open stream, now and later.
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Resolves once the server stops.
+    pub fn stopped(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut stopping = self.stopping.subscribe();
+        async move {
+            // An error means the hub is gone, which is a stop as well.
+            let _ = stopping.wait_for(|stopping| *stopping).await;
         }
     }
 

@@ -6,6 +6,7 @@ use std::{future::Future, pin::Pin, rc::Rc};
 
 use leptos::prelude::*;
 use social_api::{
+    events::Change,
     rules::{self, LikeTarget, LinkToDm},
     Conversation, Delivery, DmInviteRequest, Message, MessageId,
 };
@@ -39,6 +40,40 @@ fn set_liked(conversation: &mut Conversation, target: LikeTarget, liked: bool) {
 }
 
 impl OpenConversation {
+    /// Applies a change from the live stream, once: a change the model has already seen
+    /// (its log id is not past the last one applied) changes nothing. Answers whether it
+    /// was applied.
+    pub fn apply(&self, event_id: i64, change: Change) -> bool {
+        let fresh = self
+            .conversation
+            .with_untracked(|c| event_id > c.event_cursor);
+        if !fresh {
+            return false;
+        }
+        self.conversation.update(|c| {
+            c.event_cursor = event_id;
+            match change {
+                Change::Message(message) => {
+                    match c.messages.iter_mut().find(|m| m.id == message.id) {
+                        Some(old) => *old = message,
+                        None => {
+                            // Kept in time order, as the server reads them.
+                            let at = c
+                                .messages
+                                .iter()
+                                .rposition(|m| (m.sent_at, m.id) <= (message.sent_at, message.id))
+                                .map_or(0, |i| i + 1);
+                            c.messages.insert(at, message);
+                        }
+                    }
+                }
+                Change::Post(post) => c.post = Some(post),
+                Change::Consumer(consumer) => c.consumer = consumer,
+            }
+        });
+        true
+    }
+
     /// Replaces a message with the server's version of it, or appends a new one.
     fn put(&self, message: Message) {
         self.conversation.update(

@@ -106,6 +106,7 @@ pub async fn stream(
     });
     let events = stream::iter(head.into_iter().chain(replay))
         .chain(live)
+        .take_until(state.events.stopped())
         .map(Ok::<_, Infallible>);
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -355,3 +355,21 @@ async fn likes_show_on_the_stream_of_their_conversation() {
     assert_eq!(app.like_post(&dana, mallory).await.status(), StatusCode::OK);
     assert!(matches!(Stream::change(&stream.next().await), Change::Post(p) if p.liked_by_brand));
 }
+
+#[tokio::test]
+async fn stopping_the_server_ends_open_streams() {
+    let app = TestApp::spawn().await;
+    let dana = app.token("demo", Role::Agent).await;
+    let james = app.conversation_id(&dana, "James").await;
+    let mut stream = app.stream(&dana, james, Some(0), None).await;
+    stream.quiet().await;
+
+    app.state.events.stop();
+    let end = tokio::time::timeout(Duration::from_secs(2), stream.body.next())
+        .await
+        .expect("the stream ends within 2 s, so a graceful shutdown does not wait on it");
+    assert!(
+        end.is_none(),
+        "the body ended rather than sent more: {end:?}"
+    );
+}
