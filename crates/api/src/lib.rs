@@ -13,6 +13,7 @@ pub mod model;
 pub mod names;
 pub mod rules;
 pub mod tweet;
+pub mod workspace;
 
 pub use contract::*;
 pub use model::*;
