@@ -4,7 +4,7 @@
 
 use leptos::{either::Either, prelude::*};
 
-use crate::host::{self, FramedHost};
+use crate::{framed::FramedHost, host};
 
 /// The framed widget, or a pointer to the dev page when it is the top-level page.
 #[component]

@@ -47,12 +47,13 @@ fn lists_sessions_and_problems_read_back_equal() {
     let read: Vec<ConversationSummary> = from_value(as_server_writes(&rows)).unwrap();
     assert_eq!(read, rows);
 
-    let token = SessionToken {
+    let session = NewSession {
         token: "abc".into(),
+        expires_at: Timestamp(1_700_000_000_456),
     };
     assert_eq!(
-        from_value::<SessionToken>(as_server_writes(&token)).unwrap(),
-        token
+        from_value::<NewSession>(as_server_writes(&session)).unwrap(),
+        session
     );
 
     let problem = Problem {
@@ -114,9 +115,15 @@ fn every_answer_type_round_trips() {
 
 #[wasm_bindgen_test]
 fn wrong_shapes_are_rejected() {
-    for json in [r#"{"token":5}"#, r#"{}"#, r#"[1]"#, r#"null"#] {
+    for json in [
+        r#"{"token":5,"expires_at":1}"#,
+        r#"{"token":"a"}"#,
+        r#"{}"#,
+        r#"[1]"#,
+        r#"null"#,
+    ] {
         assert!(
-            from_value::<SessionToken>(parse(json)).is_err(),
+            from_value::<NewSession>(parse(json)).is_err(),
             "{json} was accepted"
         );
     }

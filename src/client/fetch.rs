@@ -13,6 +13,21 @@ use web_sys::{AbortController, Headers, RequestInit, Response};
 use super::{idempotency, ApiError};
 use crate::decode;
 
+/// What hears of a 401 (see [`on_unauthorized`]).
+type Ended = std::rc::Rc<dyn Fn(&str)>;
+
+thread_local! {
+    /// Told of every 401 answer to a request that carried a token: that session is over.
+    static ON_UNAUTHORIZED: std::cell::RefCell<Option<Ended>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Calls `ended` with the token of every request answered 401: whatever made the call, the
+/// session it used has expired or was ended, and the agent must sign in again.
+pub fn on_unauthorized(ended: impl Fn(&str) + 'static) {
+    ON_UNAUTHORIZED.with(|hook| *hook.borrow_mut() = Some(std::rc::Rc::new(ended)));
+}
+
 /// Where the API lives: the same origin as the widget (trunk proxies it in development).
 const BASE: &str = "/api";
 
@@ -90,6 +105,12 @@ pub(super) async fn fetch_json(
         Err(_) => return Err(ApiError::Network),
     };
     let status = response.status();
+    if let (401, Some(token)) = (status, token) {
+        let hook = ON_UNAUTHORIZED.with(|hook| hook.borrow().clone());
+        if let Some(ended) = hook {
+            ended(token);
+        }
+    }
     if status == 204 {
         return Ok(JsValue::NULL);
     }

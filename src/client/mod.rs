@@ -4,15 +4,18 @@
 mod error;
 mod fetch;
 mod idempotency;
+mod workspace;
 
 pub use error::ApiError;
+pub use fetch::on_unauthorized;
+pub use workspace::*;
 
 use social_api::events::EventTicket;
 use social_api::names::name_of;
 use social_api::{
     Conversation, ConversationId, ConversationSummary, DemoConsumerMessage, DemoSessionRequest,
-    DmInviteRequest, DmInviteSent, ListView, Me, Message, MessageId, PostContext, Role,
-    SendMessage, SessionToken,
+    DmInviteRequest, DmInviteSent, ListView, Me, Message, MessageId, NewSession, PostContext, Role,
+    SendMessage,
 };
 
 use crate::decode;
@@ -29,7 +32,7 @@ pub async fn demo_session(account: &str, role: Role) -> Result<String, ApiError>
         account: account.to_owned(),
         role,
     })?;
-    let answer: SessionToken = call("POST", "/demo/session", None, Some(&request)).await?;
+    let answer: NewSession = call("POST", "/demo/session", None, Some(&request)).await?;
     Ok(answer.token)
 }
 

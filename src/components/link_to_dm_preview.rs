@@ -6,7 +6,7 @@ use leptos::{either::EitherOf3, html, prelude::*};
 use social_api::{rules, Source};
 
 use super::{handler, message_item::quote_of};
-use crate::{state::OpenConversation, time};
+use crate::{host::WorkspaceInput, state::OpenConversation, time};
 
 /// The preview, while it is open.
 #[component]
@@ -135,6 +135,26 @@ pub fn LinkToDmPreview(
                     >
                         {send_label}
                     </button>
+                    {use_context::<WorkspaceInput>().map(|workspace| view! {
+                        // For agents who send from the workspace's own input: the public
+                        // invitation, as edited here, goes there, and nothing is sent.
+                        <button
+                            type="button"
+                            class="button"
+                            aria-disabled=blocked.then_some("true")
+                            on:click=handler(move |_| {
+                                if blocked {
+                                    return;
+                                }
+                                if let Some(preview) = state.invite_preview.get_untracked() {
+                                    workspace.0.run(preview.public_text);
+                                    state.close_invite();
+                                }
+                            })
+                        >
+                            "Write in the workspace"
+                        </button>
+                    })}
                     <button type="button" class="button" on:click=handler(move |_| state.close_invite())>
                         "Cancel"
                     </button>

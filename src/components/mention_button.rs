@@ -1,8 +1,10 @@
-//! "Mention": puts the consumer's handle into the draft at the caret, once.
+//! "Mention": puts the consumer's handle into the draft at the caret, once; inside a
+//! workspace with its own reply input, also into that input, for agents who send from there.
 
 use leptos::{html, prelude::*};
 
 use super::handler;
+use crate::host::WorkspaceInput;
 use crate::state::{
     draft::{caret_to_chars, caret_to_utf16},
     OpenConversation,
@@ -61,6 +63,22 @@ pub fn MentionButton(
         >
             "Mention"
         </button>
+        {use_context::<WorkspaceInput>().map(|workspace| {
+            view! {
+                <button
+                    type="button"
+                    class="button button--small"
+                    aria-disabled=move || reason.with(Option::is_some).then_some("true")
+                    on:click=handler(move |_| {
+                        if let Some(mention) = state.mention_text() {
+                            workspace.0.run(mention);
+                        }
+                    })
+                >
+                    "Mention in the workspace"
+                </button>
+            }
+        })}
         <span class="hint" id=reason_id>{move || reason.get()}</span>
     }
 }

@@ -17,6 +17,7 @@ pub mod post_context;
 pub mod profile_card;
 pub mod reply_chip;
 pub mod rule_button;
+pub mod sign_in;
 pub mod source_icon;
 pub mod space_toggle;
 pub mod status;

@@ -1,12 +1,135 @@
-//! Where the widget runs. Top-level, it is the standalone dev page; framed, it waits for
-//! the agent workspace (the LivePerson/postMessage bridge will open conversations here).
+//! Where the widget runs, behind one [`Host`]: the agent workspace that frames it says which
+//! conversation is in focus, who the agent is and which theme to use, and may take text
+//! into its own reply input. Three bridges give the same [`Host`]:
+//!
+//! - [`liveperson`]: LivePerson's `lpTag.agentSDK`, started by the page's inline script;
+//! - [`post_message`]: the widget's own versioned postMessage protocol, for any workspace;
+//! - [`standalone`]: no workspace, the dev page (its own bundle).
 
+pub mod bootstrap;
+pub mod config;
+pub mod liveperson;
 mod play_consumer;
+pub mod post_message;
+pub mod protocol;
 pub mod standalone;
 
-use leptos::prelude::*;
+use std::rc::Rc;
 
-use crate::components::status::EmptyState;
+use leptos::prelude::*;
+use social_api::workspace::Workspace;
+
+/// The workspace's own id of the conversation in focus.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WorkspaceId(pub String);
+
+/// The agent as the workspace knows them (shown when signing in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostAgent {
+    pub id: String,
+    pub name: String,
+}
+
+/// The workspace's theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// The theme named `name` (`light` or `dark`, any case).
+    pub fn parse(name: &str) -> Option<Theme> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// What a workspace tells the widget, as signals, and what the widget may ask of it.
+#[derive(Clone, Copy)]
+pub struct Host {
+    /// Whose ids [`Host::focused`] are.
+    pub workspace: Workspace,
+    /// The conversation in focus; `None` while there is none.
+    pub focused: RwSignal<Option<WorkspaceId>>,
+    pub agent: RwSignal<Option<HostAgent>>,
+    pub theme: RwSignal<Option<Theme>>,
+    /// A session token the workspace handed over (`auth`), if it does that.
+    pub token: RwSignal<Option<String>>,
+    write: StoredValue<Option<TextSink>, LocalStorage>,
+    report: StoredValue<Option<TextSink>, LocalStorage>,
+}
+
+/// Where a bridge sends text: the workspace's input, or its error log.
+pub type TextSink = Rc<dyn Fn(String)>;
+
+impl Host {
+    /// A host of `workspace` with nothing known yet; `write` puts text into its reply input,
+    /// `report` tells it of a failure.
+    pub fn new(workspace: Workspace, write: Option<TextSink>, report: Option<TextSink>) -> Self {
+        Self {
+            workspace,
+            focused: RwSignal::new(None),
+            agent: RwSignal::new(None),
+            theme: RwSignal::new(None),
+            token: RwSignal::new(None),
+            write: StoredValue::new_local(write),
+            report: StoredValue::new_local(report),
+        }
+    }
+
+    /// Tells the workspace of a failure the agent sees in the widget, where it listens.
+    pub fn report_error(&self, message: &str) {
+        self.report.with_value(|report| {
+            if let Some(report) = report {
+                report(message.to_owned());
+            }
+        });
+    }
+
+    /// The workspace's reply input, when it has one the widget may write into.
+    pub fn workspace_input(&self) -> Option<WorkspaceInput> {
+        let write = self.write;
+        write.with_value(Option::is_some).then(|| {
+            WorkspaceInput(Callback::new(move |text: String| {
+                write.with_value(|write| {
+                    if let Some(write) = write {
+                        write(text);
+                    }
+                });
+            }))
+        })
+    }
+
+    /// Keeps the page's theme on the workspace's (the system's until it says).
+    pub fn apply_theme(&self) {
+        let theme = self.theme;
+        Effect::new(move |_| {
+            let Some(root) = document().document_element() else {
+                return;
+            };
+            let _ = match theme.get() {
+                Some(theme) => root.set_attribute("data-theme", theme.name()),
+                None => root.remove_attribute("data-theme"),
+            };
+        });
+    }
+}
+
+/// "Write in the workspace": puts text into the workspace's own reply input, for agents who
+/// send from there. In context where the host has such an input.
+#[derive(Clone, Copy)]
+pub struct WorkspaceInput(pub Callback<String>);
 
 /// Whether the widget is the top-level page rather than framed by a workspace.
 pub fn is_top_level() -> bool {
@@ -17,19 +140,5 @@ pub fn is_top_level() -> bool {
         Ok(Some(top)) => top == window,
         // Reading `top` can fail only when framed.
         _ => false,
-    }
-}
-
-/// The framed widget. Until the host bridge exists nothing opens a conversation here, so
-/// it says so and makes no calls.
-#[component]
-pub fn FramedHost() -> impl IntoView {
-    view! {
-        <main class="framed">
-            <h1 class="visually-hidden">"Social conversation"</h1>
-            <div class="panel">
-                <EmptyState text="Waiting for the agent workspace to open a conversation."/>
-            </div>
-        </main>
     }
 }

@@ -358,6 +358,16 @@ pub fn type_text(textarea: &web_sys::HtmlTextAreaElement, value: &str) {
     textarea.dispatch_event(&event).unwrap();
 }
 
+/// Types into an `<input>` as a person does: the new value, then an `input` event.
+pub fn type_input(input: &Element, value: &str) {
+    let input: &web_sys::HtmlInputElement = input.unchecked_ref();
+    input.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+}
+
 /// A key pressed in `el`; returns whether the page prevented the key's default action.
 pub fn press_key(el: &Element, key: &str, shift: bool) -> bool {
     press_key_with(el, key, shift, false)

@@ -52,11 +52,9 @@ pub struct DemoSessionRequest {
     pub role: Role,
 }
 
-/// Answer of `POST /api/demo/session`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionToken {
-    pub token: String,
-}
+/// Answer of `POST /api/session` and `POST /api/demo/session` (defined with the sign-in
+/// types; here so every answer type is at hand from the crate's root).
+pub use crate::workspace::NewSession;
 
 /// Body of `POST /api/demo/conversations/{id}/consumer-messages` (demo mode only): a
 /// person plays the consumer, to see live updates without a platform.

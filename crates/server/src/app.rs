@@ -13,14 +13,16 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::SessionPolicy;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::embedding::Embedding;
 use crate::error::ApiError;
 use crate::events::Hub;
 use crate::platforms::{NotConnected, Platform, RecordingPlatform};
 use crate::static_files::Site;
 use crate::store::{self, Store, StoreError};
-use crate::{demo, routes};
+use crate::{demo, dev_workspace, routes};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -35,13 +37,19 @@ pub struct AppState {
     pub clock: Clock,
     /// The open event streams of this process.
     pub events: Hub,
+    /// When sessions end.
+    pub sessions: SessionPolicy,
 }
 
 /// Why the server could not start or stopped early.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("{0}")]
+    Config(String),
     #[error("database: {0}")]
     Store(#[from] StoreError),
+    #[error("demo data: {0}")]
+    Seed(#[from] demo::SeedError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -53,7 +61,10 @@ pub enum StartError {
 
 impl AppState {
     /// Opens and migrates the database, seeds it with `--demo`, reads the built widget.
+    /// The ports in `config` are the ones listened on (not 0): the dev workspace's origin
+    /// goes into the widget's `frame-ancestors`.
     pub async fn from_config(config: &Config) -> Result<Self, StartError> {
+        config.validate().map_err(StartError::Config)?;
         let store = store::connect(&config.database_url).await?;
         if config.demo {
             let outcome = demo::seed(store.as_ref()).await?;
@@ -69,13 +80,18 @@ impl AppState {
             tracing::warn!("no platform clients yet: replies, DMs and likes will fail");
             Arc::new(NotConnected)
         };
+        let embedding = Embedding::new(config, dev_workspace::origin(config).as_deref());
         Ok(Self {
             store,
             demo: config.demo,
-            site: Arc::new(Site::load(&config.static_dir, &config.frame_ancestors)),
+            site: Arc::new(Site::load(&config.static_dir, &embedding)),
             platform,
             clock: Clock::system(),
             events: Hub::new(),
+            sessions: SessionPolicy {
+                idle: config.session_idle,
+                max: config.session_max,
+            },
         })
     }
 
@@ -98,9 +114,22 @@ impl AppState {
 /// The whole application: `/api/*`, `/healthz`, and the widget for every other path.
 pub fn router(state: AppState) -> Router {
     let site = state.site.router();
-    Router::new()
-        .route("/healthz", get(routes::health::healthz))
-        .nest("/api", routes::api(&state))
+    let mut app = Router::new().route("/healthz", get(routes::health::healthz));
+    if state.demo {
+        // So `--liveperson-sdk /dev-workspace/lp-agent-sdk-standin.js` works: LivePerson's
+        // real SDK is not reachable from a dev machine without a LivePerson account.
+        app = app.route(
+            dev_workspace::STANDIN_PATH,
+            get(|| async {
+                dev_workspace::file(
+                    "text/javascript; charset=utf-8",
+                    dev_workspace::STANDIN_JS,
+                    None,
+                )
+            }),
+        );
+    }
+    app.nest("/api", routes::api(&state))
         .with_state(state)
         .fallback_service(site)
         // Precompressed files already carry a Content-Encoding and are left alone.
@@ -124,21 +153,39 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets open requests finish.
-pub async fn serve(config: Config) -> Result<(), StartError> {
-    let state = AppState::from_config(&config).await?;
-    let listener = TcpListener::bind((config.host.as_str(), config.port))
-        .await
-        .map_err(|source| StartError::Bind {
-            addr: format!("{}:{}", config.host, config.port),
-            source,
-        })?;
+pub async fn serve(mut config: Config) -> Result<(), StartError> {
+    config.validate().map_err(StartError::Config)?;
+    let listener = bind(&config.host, config.port).await?;
     let addr = listener.local_addr()?;
+    let dev_listener = match config.dev_workspace_port {
+        Some(port) => Some(bind(&config.host, port).await?),
+        None => None,
+    };
+    // Port 0 picked free ones: the URLs and origins must name the real ones.
+    config.port = addr.port();
+    if let Some(dev) = &dev_listener {
+        config.dev_workspace_port = Some(dev.local_addr()?.port());
+    }
+    let state = AppState::from_config(&config).await?;
     println!("social-server listening on http://{addr}");
     if config.demo {
         println!("the standalone dev page, with the demo data: http://{addr}/dev/");
     }
     tracing::info!(%addr, demo = config.demo, "listening");
     let events = state.events.clone();
+    let dev_workspace = match dev_listener {
+        Some(dev) => {
+            let origin = dev_workspace::origin(&config).unwrap_or_default();
+            println!("the dev agent workspace: {origin}/ (LivePerson: {origin}/liveperson)");
+            let app =
+                dev_workspace::router(state.clone(), &config).layer(TraceLayer::new_for_http());
+            let stopped = events.stopped();
+            Some(tokio::spawn(async move {
+                axum::serve(dev, app).with_graceful_shutdown(stopped).await
+            }))
+        }
+        None => None,
+    };
     axum::serve(listener, router(state))
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
@@ -146,8 +193,23 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             events.stop();
         })
         .await?;
+    if let Some(dev_workspace) = dev_workspace {
+        match dev_workspace.await {
+            Ok(served) => served?,
+            Err(error) => tracing::error!(%error, "the dev workspace's server failed"),
+        }
+    }
     tracing::info!("stopped");
     Ok(())
+}
+
+async fn bind(host: &str, port: u16) -> Result<TcpListener, StartError> {
+    TcpListener::bind((host, port))
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: format!("{host}:{port}"),
+            source,
+        })
 }
 
 async fn shutdown_signal() {

@@ -1,5 +1,5 @@
-//! Bearer-token sessions: making tokens, hashing them for storage, and the
-//! [`AgentSession`] extractor every `/api` handler takes.
+//! Bearer-token sessions: making tokens, hashing them for storage, when sessions end
+//! ([`SessionPolicy`]), and the [`AgentSession`] extractor every `/api` handler takes.
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
@@ -8,10 +8,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
+use social_api::Timestamp;
+use std::time::Duration;
 
 use crate::app::AppState;
 use crate::error::{ApiError, AuthFailure};
-use crate::store::Session;
+use crate::store::{Session, SessionEnds};
 
 /// Length of a token: 32 random bytes in unpadded base64url.
 const TOKEN_CHARS: usize = 43;
@@ -40,12 +42,51 @@ fn bearer_token(header: &str) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && ours).then_some(token)
 }
 
-/// The signed-in agent. A handler that takes it cannot run without a valid session;
-/// a missing or unknown token answers 401 before the handler starts.
-#[derive(Debug, Clone)]
-pub struct AgentSession(pub Session);
+/// When sessions end: `idle` after their last use (each use moves it on), and `max` after
+/// they opened, whatever happens. `0 < idle <= max` (checked with the configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub max: Duration,
+}
 
-impl<S> FromRequestParts<S> for AgentSession
+/// A use moves the idle expiry on only when that gains at least this much: a busy widget
+/// would otherwise write to the database on every request.
+const EXTEND_STEP_MS: i64 = 60_000;
+
+impl SessionPolicy {
+    /// The ends of a session opened `now`.
+    pub fn open(&self, now: Timestamp) -> SessionEnds {
+        let expires_at = after(now, self.max);
+        SessionEnds {
+            idle_expires_at: after(now, self.idle).min(expires_at),
+            expires_at,
+        }
+    }
+
+    /// The idle expiry a use at `now` moves a live session to, when it is worth a write.
+    pub fn extended(&self, now: Timestamp, ends: SessionEnds) -> Option<Timestamp> {
+        let next = after(now, self.idle).min(ends.expires_at);
+        (next.0 - ends.idle_expires_at.0 >= EXTEND_STEP_MS).then_some(next)
+    }
+}
+
+/// `now` plus `duration`, saturating (a configured `100y` must not wrap around).
+fn after(now: Timestamp, duration: Duration) -> Timestamp {
+    let millis = i64::try_from(duration.as_millis()).unwrap_or(i64::MAX);
+    Timestamp(now.0.saturating_add(millis))
+}
+
+/// A live session with its token's SHA-256, for the handlers that act on the session
+/// itself (sign out, stream tickets). Like [`AgentSession`], each use moves its idle
+/// expiry on.
+#[derive(Debug, Clone)]
+pub struct BearerSession {
+    pub session: Session,
+    pub token_sha256: String,
+}
+
+impl<S> FromRequestParts<S> for BearerSession
 where
     AppState: FromRef<S>,
     S: Send + Sync,
@@ -63,12 +104,41 @@ where
             .and_then(bearer_token)
             .ok_or(ApiError::Unauthorized(AuthFailure::Malformed))?;
         let state = AppState::from_ref(state);
-        let session = state
+        let token_sha256 = token_sha256(token);
+        let stored = state
             .store
-            .session(&token_sha256(token))
+            .session(&token_sha256)
             .await?
             .ok_or(ApiError::Unauthorized(AuthFailure::Unknown))?;
-        Ok(AgentSession(session))
+        let now = state.now();
+        if now >= stored.ends.idle_expires_at {
+            return Err(ApiError::Unauthorized(AuthFailure::Expired));
+        }
+        if let Some(next) = state.sessions.extended(now, stored.ends) {
+            state.store.extend_session(&token_sha256, next).await?;
+        }
+        Ok(BearerSession {
+            session: stored.session,
+            token_sha256,
+        })
+    }
+}
+
+/// The signed-in agent. A handler that takes it cannot run without a live session; a
+/// missing, unknown or ended one answers 401 before the handler starts.
+#[derive(Debug, Clone)]
+pub struct AgentSession(pub Session);
+
+impl<S> FromRequestParts<S> for AgentSession
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let bearer = BearerSession::from_request_parts(parts, state).await?;
+        Ok(AgentSession(bearer.session))
     }
 }
 
@@ -98,6 +168,59 @@ mod tests {
             None
         );
         assert_eq!(bearer_token("Bearer"), None);
+    }
+
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn a_session_opens_with_its_idle_expiry_capped_by_the_maximum() {
+        let policy = SessionPolicy {
+            idle: 8 * HOUR,
+            max: 12 * HOUR,
+        };
+        let ends = policy.open(Timestamp(1_000));
+        assert_eq!(ends.idle_expires_at, Timestamp(1_000 + 8 * 3_600_000));
+        assert_eq!(ends.expires_at, Timestamp(1_000 + 12 * 3_600_000));
+        let same = SessionPolicy {
+            idle: HOUR,
+            max: HOUR,
+        };
+        let ends = same.open(Timestamp(0));
+        assert_eq!(ends.idle_expires_at, ends.expires_at);
+    }
+
+    #[test]
+    fn a_use_moves_the_idle_expiry_on_only_by_a_minute_or_more_and_never_past_the_cap() {
+        let policy = SessionPolicy {
+            idle: 8 * HOUR,
+            max: 12 * HOUR,
+        };
+        let ends = policy.open(Timestamp(0));
+        assert_eq!(policy.extended(Timestamp(59_999), ends), None);
+        assert_eq!(
+            policy.extended(Timestamp(60_000), ends),
+            Some(Timestamp(60_000 + 8 * 3_600_000))
+        );
+        // Ten hours in, eight more would pass the twelve-hour cap.
+        assert_eq!(
+            policy.extended(Timestamp(10 * 3_600_000), ends),
+            Some(ends.expires_at)
+        );
+        let at_cap = SessionEnds {
+            idle_expires_at: ends.expires_at,
+            ..ends
+        };
+        assert_eq!(policy.extended(Timestamp(11 * 3_600_000), at_cap), None);
+    }
+
+    #[test]
+    fn huge_durations_saturate_instead_of_wrapping() {
+        let policy = SessionPolicy {
+            idle: Duration::MAX,
+            max: Duration::MAX,
+        };
+        let ends = policy.open(Timestamp(5));
+        assert_eq!(ends.expires_at, Timestamp(i64::MAX));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use clap::Parser;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The social widget's backend: REST API, storage and the built widget.
 #[derive(Debug, Clone, Parser)]
@@ -42,6 +43,145 @@ pub struct Config {
         value_parser = parse_frame_ancestors
     )]
     pub frame_ancestors: String,
+
+    /// A session ends after this long unused (each request moves it on), e.g. "8h", "30m".
+    #[arg(long, env = "SOCIAL_SESSION_IDLE", default_value = "8h", value_parser = parse_duration)]
+    pub session_idle: Duration,
+
+    /// A session ends this long after sign-in, however much it is used; at least
+    /// `--session-idle`.
+    #[arg(long, env = "SOCIAL_SESSION_MAX", default_value = "12h", value_parser = parse_duration)]
+    pub session_max: Duration,
+
+    /// LivePerson's agent SDK script, loaded by the framed widget before any other script:
+    /// an https URL (http only on a loopback host) or an absolute path on this server.
+    #[arg(long, env = "SOCIAL_LIVEPERSON_SDK", value_parser = ScriptSource::parse)]
+    pub liveperson_sdk: Option<ScriptSource>,
+
+    /// With `--demo`: serve a pretend agent workspace on this port (same host) that frames
+    /// the widget; its origin may frame the widget.
+    #[arg(long, env = "SOCIAL_DEV_WORKSPACE_PORT")]
+    pub dev_workspace_port: Option<u16>,
+}
+
+impl Config {
+    /// What no single flag can check: the flags that go together.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.session_idle > self.session_max {
+            return Err(format!(
+                "--session-idle ({}) is longer than --session-max ({}): a session would end at \
+                 the maximum before it could sit idle that long",
+                humantime::format_duration(self.session_idle),
+                humantime::format_duration(self.session_max)
+            ));
+        }
+        if let Some(port) = self.dev_workspace_port {
+            if !self.demo {
+                return Err(
+                    "--dev-workspace-port needs --demo: the dev workspace signs in \
+                     as a demo agent and shows the demo data"
+                        .into(),
+                );
+            }
+            if port != 0 && port == self.port {
+                return Err(format!(
+                    "--dev-workspace-port {port} is the server's own --port: give another one"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A duration as people write it ("8h", "90m", "1h 30m"), more than zero.
+fn parse_duration(value: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(value.trim()).map_err(|error| {
+        format!("{value:?} is not a duration ({error}); write e.g. \"8h\" or \"45m\"")
+    })?;
+    if duration.is_zero() {
+        return Err("a session must last longer than zero".into());
+    }
+    Ok(duration)
+}
+
+/// Where a script comes from, as a page's `<script src>` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScriptSource {
+    /// Another origin's script.
+    Url(url::Url),
+    /// A path on this server (`'self'` in the CSP covers it).
+    Path(String),
+}
+
+impl ScriptSource {
+    /// Reads `--liveperson-sdk` (see [`parse_script_source`]).
+    pub fn parse(value: &str) -> Result<Self, String> {
+        parse_script_source(value)
+    }
+
+    /// The `src` attribute's value; safe inside double quotes (see [`parse_script_source`]).
+    pub fn src(&self) -> &str {
+        match self {
+            ScriptSource::Url(url) => url.as_str(),
+            ScriptSource::Path(path) => path,
+        }
+    }
+
+    /// What `script-src` needs besides `'self'`: the URL without its query (CSP source
+    /// expressions have none, and match the path exactly).
+    pub fn csp_source(&self) -> Option<String> {
+        match self {
+            ScriptSource::Url(url) => {
+                let mut bare = url.clone();
+                bare.set_query(None);
+                Some(bare.to_string())
+            }
+            ScriptSource::Path(_) => None,
+        }
+    }
+}
+
+/// An https URL, an http URL of a loopback host (a local stand-in), or an absolute path.
+/// Quotes, spaces, `<>`, `;` and `,` are refused: the value goes into an HTML attribute
+/// and a CSP header, and must not end either early.
+fn parse_script_source(value: &str) -> Result<ScriptSource, String> {
+    let value = value.trim();
+    if let Some(bad) = value.chars().find(|c| {
+        matches!(c, '"' | '\'' | '`' | '<' | '>' | ';' | ',' | '\\')
+            || c.is_whitespace()
+            || c.is_control()
+            || !c.is_ascii()
+    }) {
+        return Err(format!("{bad:?} has no place in a script URL"));
+    }
+    if value.starts_with('/') {
+        if value.starts_with("//") {
+            return Err("give the scheme: https://… (or an absolute path, one leading /)".into());
+        }
+        return Ok(ScriptSource::Path(value.to_owned()));
+    }
+    let url = url::Url::parse(value)
+        .map_err(|error| format!("{value:?} is neither a URL nor an absolute path ({error})"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("a script URL carries no user name or password".into());
+    }
+    if url.fragment().is_some() {
+        return Err("a script URL has no #fragment".into());
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(ScriptSource::Url(url)),
+        "http" if loopback => Ok(ScriptSource::Url(url)),
+        "http" => Err("an http script URL is allowed only for a loopback host; use https".into()),
+        other => Err(format!(
+            "{other}: URLs are not scripts a page may load; use https"
+        )),
+    }
 }
 
 /// Rejects what would end the CSP directive early and let a value add directives of its own.
@@ -84,5 +224,90 @@ mod tests {
         assert_eq!(config.host, "127.0.0.1");
         assert_eq!(config.static_dir, PathBuf::from("dist"));
         assert_eq!(config.frame_ancestors, "'self'");
+        assert_eq!(config.session_idle, Duration::from_secs(8 * 3600));
+        assert_eq!(config.session_max, Duration::from_secs(12 * 3600));
+        assert_eq!(config.liveperson_sdk, None);
+        assert_eq!(config.dev_workspace_port, None);
+        assert_eq!(config.validate(), Ok(()));
+    }
+
+    fn parse(args: &[&str]) -> Result<Config, String> {
+        let config =
+            Config::try_parse_from(std::iter::once("social-server").chain(args.iter().copied()))
+                .map_err(|e| e.to_string())?;
+        config.validate().map(|()| config)
+    }
+
+    #[test]
+    fn session_durations_are_read_as_people_write_them() {
+        let config = parse(&["--session-idle", "90m", "--session-max", "1h 30m"]).expect("parses");
+        assert_eq!(config.session_idle, Duration::from_secs(5400));
+        assert_eq!(config.session_max, Duration::from_secs(5400));
+        assert!(parse(&["--session-idle", "0s"]).is_err());
+        assert!(parse(&["--session-max", "soon"]).is_err());
+    }
+
+    #[test]
+    fn an_idle_time_longer_than_the_maximum_is_refused_in_words() {
+        let error = parse(&["--session-idle", "13h"]).expect_err("refused");
+        assert!(
+            error.contains("--session-idle (13h) is longer than --session-max (12h)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_dev_workspace_needs_demo_mode() {
+        let error = parse(&["--dev-workspace-port", "8090"]).expect_err("refused");
+        assert!(error.contains("needs --demo"), "{error}");
+        let config = parse(&["--demo", "--dev-workspace-port", "8090"]).expect("parses");
+        assert_eq!(config.dev_workspace_port, Some(8090));
+        assert!(
+            parse(&["--demo", "--dev-workspace-port", "8080"]).is_err(),
+            "the same port"
+        );
+    }
+
+    #[test]
+    fn the_sdk_is_an_https_url_a_loopback_http_url_or_an_absolute_path() {
+        let sdk = |value: &str| parse_script_source(value);
+        let lp = sdk("https://lpcdn.lpsnmedia.net/webagent/client-SDK.min.js").expect("https");
+        assert_eq!(
+            lp.src(),
+            "https://lpcdn.lpsnmedia.net/webagent/client-SDK.min.js"
+        );
+        assert_eq!(
+            lp.csp_source().as_deref(),
+            Some("https://lpcdn.lpsnmedia.net/webagent/client-SDK.min.js")
+        );
+        let versioned = sdk("https://CDN.example:443/sdk.js?v=2").expect("https");
+        assert_eq!(versioned.src(), "https://cdn.example/sdk.js?v=2");
+        assert_eq!(
+            versioned.csp_source().as_deref(),
+            Some("https://cdn.example/sdk.js")
+        );
+        assert!(sdk("http://127.0.0.1:9000/sdk.js").is_ok());
+        assert!(sdk("http://localhost/sdk.js").is_ok());
+        assert!(sdk("http://[::1]:9000/sdk.js").is_ok());
+        let path = sdk("/dev-workspace/lp-agent-sdk-standin.js").expect("a path");
+        assert_eq!(path.src(), "/dev-workspace/lp-agent-sdk-standin.js");
+        assert_eq!(path.csp_source(), None, "'self' covers it");
+        for bad in [
+            "http://cdn.example/sdk.js",
+            "ftp://cdn.example/sdk.js",
+            "javascript:alert(1)",
+            "data:text/javascript,alert(1)",
+            "//cdn.example/sdk.js",
+            "sdk.js",
+            "https://cdn.example/sdk.js; script-src *",
+            "https://cdn.example/a b.js",
+            "https://cdn.example/\"onload=\"x.js",
+            "/x'.js",
+            "https://user:pw@cdn.example/sdk.js",
+            "https://cdn.example/sdk.js#x",
+            "https://cdn.example/a,b.js",
+        ] {
+            assert!(sdk(bad).is_err(), "{bad} was accepted");
+        }
     }
 }

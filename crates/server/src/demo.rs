@@ -1,30 +1,103 @@
 //! The `--demo` data: two brand accounts whose conversations cover every case the widget
 //! must show (both sources, both spaces, withheld profiles, hostile text), seeded once.
+//! Every agent has an e-mail, every person the password [`DEMO_PASSWORD`], and every
+//! conversation an id in each agent workspace.
 
+use sha2::{Digest, Sha256};
+use social_api::workspace::Workspace;
 use social_api::{
     AgentKind, BrandChannel, Consumer, Delivery, PostContext, Profile, PublicProfile, Role, Source,
     Space, Timestamp, WithheldReason,
 };
+use std::sync::OnceLock;
 
+use crate::password::{self, PasswordError};
 use crate::store::{
     SeedAccount, SeedAgent, SeedAuthor, SeedChannel, SeedConversation, SeedMessage, SeedOutcome,
     Store, StoreError,
 };
 
+/// The password of every demo person (`POST /api/session`); public, like the demo data.
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+/// Why the demo data could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("hashing the demo password: {0}")]
+    Password(#[from] PasswordError),
+}
+
 /// A tweet of exactly 280 characters as X weighs them (plain ASCII, no link).
 pub const TWEET_280: &str = "This tweet is exactly 280 characters long, counted the way X counts them: plain ASCII letters, digits, spaces and punctuation weigh one each. It is here so the widget shows a full-length tweet without cutting it, wrapping it badly or calling it too long. The end is right here ->X";
 
 const FB_PAGE_ID: &str = "104857600012345";
+/// The demo agents' e-mail domains (`.example`: never a real mailbox).
+const ACME: &str = "acme-outdoor.example";
+const GLOBEX: &str = "globex.example";
 const X_BRAND_ID: &str = "1500000000000000001";
 
 /// Seeds the demo accounts relative to now; a second call changes nothing.
-pub async fn seed(store: &dyn Store) -> Result<SeedOutcome, StoreError> {
-    store.seed(&accounts(crate::clock::system_now())).await
+pub async fn seed(store: &dyn Store) -> Result<SeedOutcome, SeedError> {
+    let hash = demo_password_hash().await?;
+    let mut accounts = accounts(crate::clock::system_now());
+    for agent in accounts.iter_mut().flat_map(|a| a.agents.iter_mut()) {
+        if agent.kind == AgentKind::Human {
+            agent.password_hash = Some(hash.clone());
+        }
+    }
+    Ok(store.seed(&accounts).await?)
 }
 
-/// The demo accounts, their timestamps relative to `now`.
+/// [`DEMO_PASSWORD`]'s hash, made once per process: every demo person shares it (and its
+/// salt, which costs nothing for a published password).
+async fn demo_password_hash() -> Result<String, PasswordError> {
+    static HASH: OnceLock<String> = OnceLock::new();
+    if let Some(hash) = HASH.get() {
+        return Ok(hash.clone());
+    }
+    let hash = password::hash_blocking(DEMO_PASSWORD.into()).await?;
+    Ok(HASH.get_or_init(|| hash).clone())
+}
+
+/// The demo accounts, their timestamps relative to `now`; no passwords (see [`seed`]).
 pub fn accounts(now: Timestamp) -> Vec<SeedAccount> {
-    vec![acme(now), globex(now)]
+    let mut accounts = vec![acme(now), globex(now)];
+    for account in &mut accounts {
+        for (n, conversation) in account.conversations.iter_mut().enumerate() {
+            conversation.workspace_ids = workspace_ids(account.slug, n + 1);
+        }
+    }
+    accounts
+}
+
+/// The `n`th conversation's ids: LivePerson's are UUIDs; a custom workspace's read like
+/// `acme-ws-1`. The same on every start, so pages and tests can name them.
+pub fn workspace_ids(account: &str, n: usize) -> Vec<(Workspace, String)> {
+    let custom_prefix = match account {
+        "demo" => "acme",
+        "other" => "globex",
+        other => other,
+    };
+    vec![
+        (Workspace::Liveperson, uuid_like(&format!("{account}/{n}"))),
+        (Workspace::Custom, format!("{custom_prefix}-ws-{n}")),
+    ]
+}
+
+/// A version-4-shaped UUID from a hash of `seed`.
+fn uuid_like(seed: &str) -> String {
+    let hex = hex::encode(Sha256::digest(seed.as_bytes()));
+    let variant = ["8", "9", "a", "b"][usize::from(hex.as_bytes()[16] % 4)];
+    format!(
+        "{}-{}-4{}-{variant}{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..15],
+        &hex[17..20],
+        &hex[20..32]
+    )
 }
 
 /// `minutes` before `now`.
@@ -107,12 +180,20 @@ fn channels() -> Vec<SeedChannel> {
     ]
 }
 
-fn agent(key: &'static str, name: &'static str, kind: AgentKind, role: Role) -> SeedAgent {
+fn agent(
+    key: &'static str,
+    name: &'static str,
+    kind: AgentKind,
+    role: Role,
+    domain: &str,
+) -> SeedAgent {
     SeedAgent {
         key,
         name,
         kind,
         role,
+        email: format!("{key}@{domain}"),
+        password_hash: None,
     }
 }
 
@@ -228,6 +309,7 @@ fn acme(now: Timestamp) -> SeedAccount {
             channel: "page",
             consumer: consumer("6234567890123451", maria),
             assigned_to: Some("dana"),
+            workspace_ids: Vec::new(),
             post: Some(tent_post),
             messages: vec![
                 msg(C, Public, "Does the TrailLite 2 fit two adults with backpacks inside?", t(180))
@@ -249,6 +331,7 @@ fn acme(now: Timestamp) -> SeedAccount {
             channel: "page",
             consumer: consumer("6234567890123452", james),
             assigned_to: Some("dana"),
+            workspace_ids: Vec::new(),
             post: None,
             messages: vec![
                 msg(C, Private, "Hi, my order #48213 hasn't shipped yet. Can you check?", t(45))
@@ -268,6 +351,7 @@ fn acme(now: Timestamp) -> SeedAccount {
             channel: "page",
             consumer: consumer("6234567890123453", priya),
             assigned_to: Some("dana"),
+            workspace_ids: Vec::new(),
             post: Some(sale_post),
             messages: vec![
                 msg(C, Public, "My boots arrived with a broken lace hook. Not happy.", t(300))
@@ -291,6 +375,7 @@ fn acme(now: Timestamp) -> SeedAccount {
             channel: "x",
             consumer: consumer("2244668800112233", kenji),
             assigned_to: Some("dana"),
+            workspace_ids: Vec::new(),
             post: Some(PostContext {
                 platform_id: "1790000000000000001".into(),
                 text: "Which trail should we feature next month? Reply with your favourite 🏔️".into(),
@@ -318,6 +403,7 @@ fn acme(now: Timestamp) -> SeedAccount {
             channel: "x",
             consumer: consumer("3355779911223344", chris),
             assigned_to: Some("alex"),
+            workspace_ids: Vec::new(),
             post: None,
             messages: vec![
                 msg(C, Private, "Do you ship to Canada?", t(200)).platform("1790000000000000301"),
@@ -331,6 +417,7 @@ fn acme(now: Timestamp) -> SeedAccount {
             channel: "page",
             consumer: consumer("6234567890123456", Profile::Withheld(WithheldReason::EuPrivacy)),
             assigned_to: Some("dana"),
+            workspace_ids: Vec::new(),
             post: None,
             messages: vec![
                 msg(C, Private, "Hallo! Liefert ihr auch nach Deutschland?", t(15)).platform("m_demo_eu_1"),
@@ -342,6 +429,7 @@ fn acme(now: Timestamp) -> SeedAccount {
             channel: "page",
             consumer: consumer("6234567890123457", Profile::Withheld(WithheldReason::NoProfileAvailable)),
             assigned_to: None,
+            workspace_ids: Vec::new(),
             post: None,
             messages: vec![msg(C, Private, "Hello? Is anyone there?", t(360)).platform("m_demo_noprofile_1")],
         },
@@ -351,6 +439,7 @@ fn acme(now: Timestamp) -> SeedAccount {
             channel: "page",
             consumer: consumer("6234567890123459", lena),
             assigned_to: Some("dana"),
+            workspace_ids: Vec::new(),
             post: None,
             messages: vec![
                 msg(C, Private, "Can I still exchange the boots I bought last month?", t(30 * 60 + 5))
@@ -367,6 +456,7 @@ fn acme(now: Timestamp) -> SeedAccount {
             channel: "page",
             consumer: consumer("6234567890123460", tom),
             assigned_to: Some("dana"),
+            workspace_ids: Vec::new(),
             post: None,
             messages: vec![
                 msg(C, Private, "Do you repair tent poles?", t(9 * 24 * 60)).platform("m_demo_tom_1"),
@@ -378,6 +468,7 @@ fn acme(now: Timestamp) -> SeedAccount {
             channel: "x",
             consumer: consumer("6666666666666666", mallory),
             assigned_to: Some("dana"),
+            workspace_ids: Vec::new(),
             post: Some(PostContext {
                 platform_id: "1790000000000000400".into(),
                 text: "@AcmeOutdoor <script>alert(1)</script> <img src=x onerror=alert(1)> <b>bold?</b>".into(),
@@ -409,9 +500,9 @@ fn acme(now: Timestamp) -> SeedAccount {
         name: "Acme Outdoor",
         channels: channels(),
         agents: vec![
-            agent("dana", "Dana Agent", AgentKind::Human, Role::Agent),
-            agent("alex", "Alex Admin", AgentKind::Human, Role::Admin),
-            agent("bot", "Acme Assistant", AgentKind::Bot, Role::Agent),
+            agent("dana", "Dana Agent", AgentKind::Human, Role::Agent, ACME),
+            agent("alex", "Alex Admin", AgentKind::Human, Role::Admin, ACME),
+            agent("bot", "Acme Assistant", AgentKind::Bot, Role::Agent, ACME),
         ],
         conversations,
     }
@@ -439,13 +530,20 @@ fn globex(now: Timestamp) -> SeedAccount {
             },
         }],
         agents: vec![
-            agent("gus", "Gus Agent", AgentKind::Human, Role::Agent),
-            agent("greta", "Greta Admin", AgentKind::Human, Role::Admin),
+            agent("gus", "Gus Agent", AgentKind::Human, Role::Agent, GLOBEX),
+            agent(
+                "greta",
+                "Greta Admin",
+                AgentKind::Human,
+                Role::Admin,
+                GLOBEX,
+            ),
         ],
         conversations: vec![SeedConversation {
             channel: "page",
             consumer: consumer("7234567890123401", sam),
             assigned_to: Some("gus"),
+            workspace_ids: Vec::new(),
             post: None,
             messages: vec![
                 msg(
@@ -498,6 +596,51 @@ mod tests {
             consumers_posts >= 1,
             "the demo has a post the brand can like"
         );
+    }
+
+    #[test]
+    fn every_conversation_has_one_id_per_workspace_unique_in_its_account() {
+        for account in accounts(Timestamp(10_000_000_000)) {
+            let mut seen = std::collections::HashSet::new();
+            for conversation in &account.conversations {
+                let workspaces: Vec<_> =
+                    conversation.workspace_ids.iter().map(|(w, _)| *w).collect();
+                assert_eq!(workspaces, [Workspace::Liveperson, Workspace::Custom]);
+                for pair in &conversation.workspace_ids {
+                    assert!(
+                        seen.insert(pair.clone()),
+                        "{pair:?} twice in {}",
+                        account.slug
+                    );
+                }
+            }
+        }
+        let (_, lp) = &workspace_ids("demo", 1)[0];
+        assert_eq!(lp.len(), 36);
+        assert_eq!(lp.matches('-').count(), 4);
+        assert_eq!(&lp[14..15], "4", "{lp}");
+        assert_eq!(workspace_ids("demo", 1)[1].1, "acme-ws-1");
+        assert_eq!(workspace_ids("other", 1)[1].1, "globex-ws-1");
+    }
+
+    #[test]
+    fn every_agent_has_a_lowercase_email_of_its_account_and_no_password_until_seeded() {
+        let accounts = accounts(Timestamp(10_000_000_000));
+        let emails: Vec<&str> = accounts
+            .iter()
+            .flat_map(|a| a.agents.iter().map(|g| g.email.as_str()))
+            .collect();
+        assert!(emails.contains(&"dana@acme-outdoor.example"));
+        assert!(emails.contains(&"gus@globex.example"));
+        for email in &emails {
+            assert_eq!(*email, email.to_lowercase());
+        }
+        let unique: std::collections::HashSet<_> = emails.iter().collect();
+        assert_eq!(unique.len(), emails.len());
+        assert!(accounts
+            .iter()
+            .flat_map(|a| &a.agents)
+            .all(|g| g.password_hash.is_none()));
     }
 
     #[test]

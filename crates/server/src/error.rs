@@ -3,7 +3,7 @@
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -36,8 +36,10 @@ pub enum AuthFailure {
     Missing,
     /// An `Authorization` header that is not `Bearer <token>`.
     Malformed,
-    /// A well-formed token that no session has.
+    /// A well-formed token that no session has (never had, or signed out).
     Unknown,
+    /// The token's session ended: unused for too long, or past its time limit.
+    Expired,
 }
 
 /// Everything an API request can fail with.
@@ -49,6 +51,14 @@ pub enum ApiError {
     /// 401: no valid bearer token.
     #[error("unauthorized: {0:?}")]
     Unauthorized(AuthFailure),
+    /// 401 `sign-in-refused`: the e-mail or the password is wrong (the same answer for
+    /// both, so it does not tell which e-mails have an agent).
+    #[error("sign-in refused")]
+    SignInRefused,
+    /// 429 `sign-in-locked` with `Retry-After`: too many failed sign-ins with the e-mail;
+    /// the password was not checked.
+    #[error("sign-in locked for {retry_after_secs} s")]
+    SignInLocked { retry_after_secs: u64 },
     /// 404: nothing here, or nothing this account may see (the same answer for both).
     #[error("not found: {0}")]
     NotFound(&'static str),
@@ -129,8 +139,26 @@ impl ApiError {
                         AuthFailure::Unknown => {
                             "The session is unknown or has ended: sign in again."
                         }
+                        AuthFailure::Expired => {
+                            "The session has ended (unused for too long, or past its time limit): sign in again."
+                        }
                     }
                     .into(),
+                ),
+            ),
+            ApiError::SignInRefused => Answer::own(
+                S::UNAUTHORIZED,
+                "sign-in-refused",
+                "Sign-in refused",
+                "The e-mail or password is not right.",
+            ),
+            ApiError::SignInLocked { retry_after_secs } => Answer::own(
+                S::TOO_MANY_REQUESTS,
+                "sign-in-locked",
+                "Too many failed sign-ins",
+                format!(
+                    "Too many failed sign-ins with this e-mail: try again in {}.",
+                    in_minutes(*retry_after_secs)
                 ),
             ),
             ApiError::NotFound(what) => Answer::plain(S::NOT_FOUND, Some((*what).into())),
@@ -217,16 +245,38 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let mut response = problem_response(&self.problem());
-        if let ApiError::Unauthorized(failure) = self {
-            let challenge = match failure {
-                AuthFailure::Unknown => r#"Bearer realm="social", error="invalid_token""#,
-                AuthFailure::Missing | AuthFailure::Malformed => r#"Bearer realm="social""#,
-            };
-            response
-                .headers_mut()
-                .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Unauthorized(failure) => {
+                let challenge = match failure {
+                    AuthFailure::Unknown | AuthFailure::Expired => {
+                        r#"Bearer realm="social", error="invalid_token""#
+                    }
+                    AuthFailure::Missing | AuthFailure::Malformed => r#"Bearer realm="social""#,
+                };
+                headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            }
+            // Every 401 names a scheme (RFC 9110); this one is where a token comes from.
+            ApiError::SignInRefused => {
+                headers.insert(
+                    WWW_AUTHENTICATE,
+                    HeaderValue::from_static(r#"Bearer realm="social""#),
+                );
+            }
+            ApiError::SignInLocked { retry_after_secs } => {
+                headers.insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            _ => {}
         }
         response
+    }
+}
+
+/// A wait in words, rounded up to whole minutes: "1 minute", "15 minutes".
+fn in_minutes(secs: u64) -> String {
+    match secs.div_ceil(60).max(1) {
+        1 => "1 minute".into(),
+        n => format!("{n} minutes"),
     }
 }
 
@@ -333,6 +383,41 @@ mod tests {
         assert_eq!(problem.kind, "urn:social-widget:rule:bot-in-public");
         assert_eq!(problem.title, Denied::BotInPublic.to_string());
         assert_eq!(problem.detail, Some(Denied::BotInPublic.to_string()));
+    }
+
+    #[test]
+    fn a_locked_sign_in_says_when_to_try_again_in_words_and_in_the_header() {
+        let locked = ApiError::SignInLocked {
+            retry_after_secs: 61,
+        };
+        let problem = locked.problem();
+        assert_eq!(problem.status, 429);
+        assert_eq!(problem.kind, "urn:social-widget:sign-in-locked");
+        assert_eq!(
+            problem.detail.as_deref(),
+            Some("Too many failed sign-ins with this e-mail: try again in 2 minutes.")
+        );
+        let response = locked.into_response();
+        assert_eq!(
+            response.headers().get(RETRY_AFTER),
+            Some(&HeaderValue::from_static("61"))
+        );
+        assert_eq!(in_minutes(1), "1 minute");
+        assert_eq!(in_minutes(0), "1 minute");
+        assert_eq!(in_minutes(900), "15 minutes");
+    }
+
+    #[test]
+    fn an_ended_session_says_to_sign_in_again() {
+        for failure in [AuthFailure::Unknown, AuthFailure::Expired] {
+            let problem = ApiError::Unauthorized(failure).problem();
+            assert_eq!(problem.status, 401);
+            let detail = problem.detail.expect("a detail");
+            assert!(
+                detail.contains("ended") && detail.contains("sign in again"),
+                "{detail}"
+            );
+        }
     }
 
     #[test]

@@ -1,20 +1,26 @@
 //! Serves the built widget from `--static-dir`: precompressed `.br`/`.gz` siblings,
 //! `immutable` caching for trunk's hashed file names, and a Content-Security-Policy on
 //! HTML computed once from the pages (the framed widget's `index.html` and, when built,
-//! the dev page's `dev/index.html`), with a hash for each of their inline scripts.
+//! the dev page's `dev/index.html`), with a hash for each of their inline scripts. The
+//! framed widget's page is served from memory, with what [`Embedding`] writes into it.
 
 use axum::extract::{Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::path::Path;
-use tower_http::services::{ServeDir, ServeFile};
+use std::sync::Arc;
+use tower_http::services::ServeDir;
 
+use crate::embedding::Embedding;
 use crate::error::ApiError;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -29,18 +35,36 @@ pub enum Site {
     Built {
         dir: std::path::PathBuf,
         csp: HeaderValue,
+        index: Arc<Page>,
     },
     /// No `index.html`: the API works, pages answer 503.
     Missing,
 }
 
+/// The framed widget's page as served: `index.html` with the config and the SDK written in.
+#[derive(Debug)]
+pub struct Page {
+    html: String,
+    etag: HeaderValue,
+}
+
+impl Page {
+    fn new(html: String) -> Self {
+        let digest = hex::encode(Sha256::digest(html.as_bytes()));
+        // A hex string in quotes is always a valid header value.
+        let etag = HeaderValue::from_str(&format!("\"{}\"", &digest[..32]))
+            .unwrap_or_else(|_| HeaderValue::from_static("\"index\""));
+        Self { html, etag }
+    }
+}
+
 impl Site {
     /// Reads `dir/index.html` (and `dir/dev/index.html`, when the dev page is built) once;
     /// a missing widget is logged, not fatal.
-    pub fn load(dir: &Path, frame_ancestors: &str) -> Site {
+    pub fn load(dir: &Path, embedding: &Embedding) -> Site {
         let index = dir.join("index.html");
         let html = match std::fs::read_to_string(&index) {
-            Ok(html) => html,
+            Ok(html) => embedding.page(&html),
             Err(error) => {
                 tracing::warn!(path = %index.display(), %error,
                     "no built widget: pages answer 503 until `scripts/build-widget` and a restart");
@@ -48,10 +72,16 @@ impl Site {
             }
         };
         let dev = std::fs::read_to_string(dir.join(DEV_PAGE)).unwrap_or_default();
-        match HeaderValue::from_str(&content_security_policy(&[&html, &dev], frame_ancestors)) {
+        let policy = content_security_policy(
+            &[&html, &dev],
+            &embedding.script_sources(),
+            &embedding.frame_ancestors,
+        );
+        match HeaderValue::from_str(&policy) {
             Ok(csp) => Site::Built {
                 dir: dir.to_path_buf(),
                 csp,
+                index: Arc::new(Page::new(html)),
             },
             Err(error) => {
                 tracing::error!(%error, "the CSP is not a valid header value");
@@ -63,21 +93,53 @@ impl Site {
     /// The service for every path that no route claims.
     pub fn router(&self) -> Router {
         match self {
-            Site::Built { dir, csp } => {
-                let index = ServeFile::new(dir.join("index.html"))
-                    .precompressed_br()
-                    .precompressed_gzip();
+            Site::Built { dir, csp, index } => {
+                // The page on disk (and its `.br`/`.gz`) lacks what the embedding adds:
+                // every way to the framed widget's page leads to the one in memory.
+                let page = {
+                    let index = index.clone();
+                    get(move |headers: HeaderMap| serve_page(index.clone(), headers))
+                };
                 let files = ServeDir::new(dir)
                     .precompressed_br()
                     .precompressed_gzip()
-                    .fallback(index);
+                    .fallback(page.clone());
                 Router::new()
+                    .route("/", page.clone())
+                    .route("/index.html", page)
                     .fallback_service(files)
                     .layer(middleware::from_fn_with_state(csp.clone(), site_headers))
             }
             Site::Missing => Router::new().fallback(not_built),
         }
     }
+}
+
+/// The framed widget's page, or 304 when the client has this version.
+async fn serve_page(page: Arc<Page>, headers: HeaderMap) -> Response {
+    let fresh = headers
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',')
+                .any(|tag| tag.trim() == "*" || tag.trim().as_bytes() == page.etag.as_bytes())
+        });
+    if fresh {
+        return (StatusCode::NOT_MODIFIED, [(ETAG, page.etag.clone())]).into_response();
+    }
+    (
+        [
+            // The header's charset: the config element may push `<meta charset>` past the
+            // first 1024 bytes, where browsers stop looking for it.
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (ETAG, page.etag.clone()),
+        ],
+        page.html.clone(),
+    )
+        .into_response()
 }
 
 async fn not_built() -> Response {
@@ -135,9 +197,14 @@ pub fn is_hashed_asset(path: &str) -> bool {
     stem.rsplit_once('-').is_some_and(|(_, last)| is_hash(last))
 }
 
-/// The policy for the widget's HTML: only our own scripts, the wasm, and the inline
-/// scripts of `pages` by hash; framed only by `frame_ancestors`.
-pub fn content_security_policy(pages: &[&str], frame_ancestors: &str) -> String {
+/// The policy for the widget's HTML: only our own scripts (and `script_sources`, such as
+/// LivePerson's SDK), the wasm, and the inline scripts of `pages` by hash; framed only by
+/// `frame_ancestors`.
+pub fn content_security_policy(
+    pages: &[&str],
+    script_sources: &[String],
+    frame_ancestors: &str,
+) -> String {
     let mut hashes: Vec<String> = pages
         .iter()
         .flat_map(|page| inline_scripts(page))
@@ -148,9 +215,9 @@ pub fn content_security_policy(pages: &[&str], frame_ancestors: &str) -> String 
     hashes.sort();
     hashes.dedup();
     let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
-    for hash in &hashes {
+    for source in script_sources.iter().chain(&hashes) {
         script_src.push(' ');
-        script_src.push_str(hash);
+        script_src.push_str(source);
     }
     format!(
         "default-src 'self'; script-src {script_src}; style-src 'self'; \
@@ -159,7 +226,9 @@ pub fn content_security_policy(pages: &[&str], frame_ancestors: &str) -> String 
     )
 }
 
-/// The bodies of the `<script>` elements without a `src`, exactly as written.
+/// The bodies of the `<script>` elements a browser runs from the page's own text: without
+/// a `src`, and not data blocks (such as the widget's `application/json` config, which
+/// the CSP does not govern).
 pub fn inline_scripts(html: &str) -> Vec<&str> {
     // ASCII lowercasing keeps every byte offset, so offsets found in `lower` slice `html`.
     let lower = html.to_ascii_lowercase();
@@ -180,7 +249,13 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
             break;
         };
         let body_end = body_start + body_len;
-        if !has_src(&lower[name_end..name_end + tag_len]) {
+        let attributes = attributes(&lower[name_end..name_end + tag_len]);
+        let has_src = attributes.iter().any(|(name, _)| *name == "src");
+        let data_block = attributes
+            .iter()
+            .find(|(name, _)| *name == "type")
+            .is_some_and(|(_, value)| !runs_as_script(value));
+        if !has_src && !data_block {
             bodies.push(&html[body_start..body_end]);
         }
         at = body_end;
@@ -188,13 +263,73 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
     bodies
 }
 
-/// Whether a (lowercased) start tag's attributes include `src`.
-fn has_src(attributes: &str) -> bool {
-    attributes.match_indices("src").any(|(i, _)| {
-        let before = attributes[..i].chars().next_back();
-        let after = attributes[i + 3..].trim_start().chars().next();
-        before.is_some_and(|c| c.is_ascii_whitespace()) && matches!(after, Some('=') | None)
-    })
+/// The attributes of a start tag (the text between its name and `>`): name and value,
+/// the first of a name counting, as HTML reads them.
+fn attributes(tag: &str) -> Vec<(&str, &str)> {
+    let mut found: Vec<(&str, &str)> = Vec::new();
+    let mut rest = tag;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
+        if rest.is_empty() {
+            return found;
+        }
+        let name_len = rest
+            .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '/')
+            .unwrap_or(rest.len())
+            .max(1);
+        let name = &rest[..name_len];
+        rest = rest[name_len..].trim_start_matches(|c: char| c.is_ascii_whitespace());
+        let mut value = "";
+        if let Some(after) = rest.strip_prefix('=') {
+            let after = after.trim_start_matches(|c: char| c.is_ascii_whitespace());
+            let (v, remaining) = match after.chars().next() {
+                Some(quote @ ('"' | '\'')) => {
+                    let inner = &after[1..];
+                    let end = inner.find(quote).unwrap_or(inner.len());
+                    (&inner[..end], inner.get(end + 1..).unwrap_or(""))
+                }
+                _ => {
+                    let end = after
+                        .find(|c: char| c.is_ascii_whitespace())
+                        .unwrap_or(after.len());
+                    (&after[..end], &after[end..])
+                }
+            };
+            value = v;
+            rest = remaining;
+        }
+        if !found.iter().any(|(n, _)| *n == name) {
+            found.push((name, value));
+        }
+    }
+}
+
+/// Whether a (lowercased) `type` makes a script the browser runs. Anything else is a data
+/// block. A type with parameters counts as a script: hashing a data block is harmless,
+/// leaving out a script that runs is not.
+fn runs_as_script(kind: &str) -> bool {
+    const JAVASCRIPT: [&str; 16] = [
+        "application/ecmascript",
+        "application/javascript",
+        "application/x-ecmascript",
+        "application/x-javascript",
+        "text/ecmascript",
+        "text/javascript",
+        "text/javascript1.0",
+        "text/javascript1.1",
+        "text/javascript1.2",
+        "text/javascript1.3",
+        "text/javascript1.4",
+        "text/javascript1.5",
+        "text/jscript",
+        "text/livescript",
+        "text/x-ecmascript",
+        "text/x-javascript",
+    ];
+    let essence = kind.split(';').next().unwrap_or_default().trim();
+    essence.is_empty()
+        || JAVASCRIPT.contains(&essence)
+        || matches!(essence, "module" | "importmap" | "speculationrules")
 }
 
 #[cfg(test)]
@@ -231,7 +366,8 @@ mod tests {
     #[test]
     fn the_policy_hashes_each_inline_script() {
         // printf 'one()' | openssl dgst -sha256 -binary | base64
-        let csp = content_security_policy(&["<script>one()</script>"], "'self' https://a.example");
+        let csp =
+            content_security_policy(&["<script>one()</script>"], &[], "'self' https://a.example");
         let expected = "'sha256-HR7iaask9daLMRRskMI++QeJtjWDOjyPA6lGzYGzKW4='";
         assert!(csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {expected};")));
         assert!(csp.ends_with("frame-ancestors 'self' https://a.example"));
@@ -239,12 +375,12 @@ mod tests {
 
     #[test]
     fn the_hash_is_of_the_text_after_newline_normalisation() {
-        let lf = content_security_policy(&["<script>a()\nb()</script>"], "'none'");
-        let crlf = content_security_policy(&["<script>a()\r\nb()</script>"], "'none'");
+        let lf = content_security_policy(&["<script>a()\nb()</script>"], &[], "'none'");
+        let crlf = content_security_policy(&["<script>a()\r\nb()</script>"], &[], "'none'");
         assert_eq!(lf, crlf);
         assert_ne!(
             lf,
-            content_security_policy(&["<script>a() b()</script>"], "'none'")
+            content_security_policy(&["<script>a() b()</script>"], &[], "'none'")
         );
     }
 
@@ -252,15 +388,86 @@ mod tests {
     fn every_pages_inline_scripts_are_allowed() {
         let csp = content_security_policy(
             &["<script>one()</script>", "<script>two()</script>"],
+            &[],
             "'none'",
         );
-        let one = content_security_policy(&["<script>one()</script>"], "'none'");
-        let two = content_security_policy(&["<script>two()</script>"], "'none'");
+        let one = content_security_policy(&["<script>one()</script>"], &[], "'none'");
+        let two = content_security_policy(&["<script>two()</script>"], &[], "'none'");
         let hash = |policy: &str| {
             let found = policy.split(' ').find(|p| p.starts_with("'sha256-"));
             found.map(|p| p.trim_end_matches(';').to_owned())
         };
         assert!(csp.contains(&hash(&one).expect("a hash")));
         assert!(csp.contains(&hash(&two).expect("a hash")));
+    }
+
+    #[test]
+    fn data_blocks_are_not_hashed_and_scripts_of_any_javascript_type_are() {
+        let html = r#"<script type="application/json" id="social-widget-config">{"demo":true}</script>
+            <script type=application/ld+json>{}</script>
+            <script type='text/javascript'>classic()</script>
+            <script type="module">module()</script>
+            <script type="text/javascript; charset=utf-8">maybe()</script>
+            <script type="">empty()</script>
+            <script id="x" type="importmap">{"imports":{}}</script>
+            <script data-type="application/json">data_attribute()</script>
+            <script type="text/plain" src="/a.js"></script>"#;
+        assert_eq!(
+            inline_scripts(html),
+            vec![
+                "classic()",
+                "module()",
+                "maybe()",
+                "empty()",
+                r#"{"imports":{}}"#,
+                "data_attribute()"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_config_element_leaves_the_policy_as_it_was() {
+        let page = "<head><script>boot()</script></head>";
+        let embedding = crate::embedding::Embedding {
+            frame_ancestors: "'self'".into(),
+            config: social_api::workspace::WidgetConfig {
+                host_origins: vec!["https://a.example".into()],
+                same_origin_host: true,
+                demo: true,
+            },
+            sdk: None,
+        };
+        let with_config = embedding.page(page);
+        assert!(with_config.contains("social-widget-config"));
+        assert_eq!(
+            content_security_policy(&[&with_config], &[], "'self'"),
+            content_security_policy(&[page], &[], "'self'")
+        );
+    }
+
+    #[test]
+    fn extra_script_sources_join_script_src() {
+        let csp = content_security_policy(&[], &["https://cdn.example/sdk.js".into()], "'self'");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' https://cdn.example/sdk.js;"),
+            "{csp}"
+        );
+    }
+
+    #[test]
+    fn attributes_are_read_as_html_reads_them() {
+        assert_eq!(
+            attributes(r#" type="module" data-src='x' async src = /a.js defer"#),
+            vec![
+                ("type", "module"),
+                ("data-src", "x"),
+                ("async", ""),
+                ("src", "/a.js"),
+                ("defer", "")
+            ]
+        );
+        assert_eq!(attributes(" src"), vec![("src", "")]);
+        assert_eq!(attributes(r#" type="a" type="b""#), vec![("type", "a")]);
+        assert_eq!(attributes(" /"), vec![]);
     }
 }

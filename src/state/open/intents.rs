@@ -73,6 +73,16 @@ impl OpenConversation {
         Some((text, caret))
     }
 
+    /// The consumer's mention, for the workspace's own reply input; `None` where the rules
+    /// allow no mention.
+    pub fn mention_text(&self) -> Option<String> {
+        self.capabilities
+            .with_untracked(|c| c.as_ref().map(|c| c.mention.is_ok()))
+            .filter(|ok| *ok)?;
+        let mention = self.conversation.with_untracked(mention_for)?;
+        Some(format!("{mention} "))
+    }
+
     /// Opens the Link to DM preview with the texts the invitation would send.
     pub fn open_invite(&self) {
         let reply_to = self.draft.with_untracked(|d| d.compose.reply_to);

@@ -1,5 +1,5 @@
 //! Demo mode only: `POST /api/demo/session`, a session for any demo agent, so the widget
-//! and the tests can sign in without a LivePerson login; and
+//! and the tests can sign in without a password; `GET /api/demo/agents`, whom it offers; and
 //! `POST /api/demo/conversations/{id}/consumer-messages`, where a person plays the consumer
 //! (the stand-in for a platform's webhook), to see live updates.
 
@@ -8,8 +8,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use social_api::events::Change;
 use social_api::rules::has_visible_text;
+use social_api::workspace::DemoAgent;
 use social_api::{
-    ConversationId, DemoConsumerMessage, DemoSessionRequest, Message, SessionToken, Space,
+    ConversationId, DemoConsumerMessage, DemoSessionRequest, Message, NewSession, Space,
 };
 
 use crate::app::AppState;
@@ -20,22 +21,29 @@ use crate::events;
 pub async fn create_session(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<DemoSessionRequest>,
-) -> Result<Json<SessionToken>, ApiError> {
-    let token = new_token();
-    let created = state
+) -> Result<Json<NewSession>, ApiError> {
+    let agent = state
         .store
-        .create_session(
-            &request.account,
-            request.role,
-            &token_sha256(&token),
-            state.now(),
-        )
+        .human_agent(&request.account, request.role)
+        .await?
+        .ok_or(ApiError::NotFound("There is no such demo account."))?;
+    let token = new_token();
+    let now = state.now();
+    let ends = state.sessions.open(now);
+    state
+        .store
+        .create_session(&agent, &token_sha256(&token), now, ends)
         .await?;
-    if !created {
-        return Err(ApiError::NotFound("There is no such demo account."));
-    }
     tracing::info!(account = ?request.account, role = %social_api::names::name_of(&request.role), "demo session opened");
-    Ok(Json(SessionToken { token }))
+    Ok(Json(NewSession {
+        token,
+        expires_at: ends.idle_expires_at,
+    }))
+}
+
+/// The people a demo sign-in may choose (bots sign in only by their own sessions).
+pub async fn agents(State(state): State<AppState>) -> Result<Json<Vec<DemoAgent>>, ApiError> {
+    Ok(Json(state.store.human_agents().await?))
 }
 
 /// Stores a message from the consumer, public or private, as a webhook would, and tells the

@@ -17,22 +17,23 @@ use social_api::{ConversationId, Timestamp};
 use tokio_stream::wrappers::{errors::BroadcastStreamRecvError, BroadcastStream};
 
 use crate::app::AppState;
-use crate::auth::{new_token, token_sha256, AgentSession};
+use crate::auth::{new_token, token_sha256, BearerSession};
 use crate::error::{ApiError, ApiPath, ApiQuery, AuthFailure};
 
 /// How long a ticket opens a stream.
 const TICKET_LIFETIME_MS: i64 = 60_000;
 
-/// A ticket for one stream of the signed-in agent.
+/// A ticket for one stream of the signed-in agent's live session; it opens nothing once
+/// the session has ended.
 pub async fn ticket(
     State(state): State<AppState>,
-    AgentSession(session): AgentSession,
+    bearer: BearerSession,
 ) -> Result<Json<EventTicket>, ApiError> {
     let ticket = new_token();
     let expires_at = Timestamp(state.now().0 + TICKET_LIFETIME_MS);
     state
         .store
-        .create_ticket(&session, &token_sha256(&ticket), expires_at)
+        .create_ticket(&bearer.token_sha256, &token_sha256(&ticket), expires_at)
         .await?;
     Ok(Json(EventTicket { ticket }))
 }

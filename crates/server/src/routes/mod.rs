@@ -1,5 +1,6 @@
-//! The HTTP routes: `/api/*` (all behind [`AgentSession`](crate::auth::AgentSession)) and
-//! `/healthz`. The agent's actions also need an `Idempotency-Key` on every POST.
+//! The HTTP routes: `/api/*` (all behind [`AgentSession`](crate::auth::AgentSession) but
+//! sign-in and the demo's sign-in helpers) and `/healthz`. The agent's actions also need an
+//! `Idempotency-Key` on every POST.
 
 pub mod conversations;
 pub mod demo;
@@ -9,6 +10,8 @@ pub mod health;
 pub mod likes;
 pub mod me;
 pub mod messages;
+pub mod session;
+pub mod workspaces;
 
 use axum::http::header::CACHE_CONTROL;
 use axum::http::HeaderValue;
@@ -21,7 +24,7 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::idempotency;
 
-/// Everything under `/api`; `POST /demo/session` only when demo mode is on.
+/// Everything under `/api`; `/demo/*` only when demo mode is on.
 pub fn api(state: &AppState) -> Router<AppState> {
     let actions = Router::new()
         .route("/conversations/{id}/messages", post(messages::send))
@@ -43,10 +46,17 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route("/conversations/{id}/read", put(conversations::mark_read))
         .route("/conversations/{id}/events", get(events::stream))
         .route("/events/ticket", post(events::ticket))
+        .route("/session", post(session::sign_in))
+        .route("/session/logout", post(session::logout))
+        .route(
+            "/workspaces/{workspace}/conversations/{workspace_id}",
+            get(workspaces::resolve),
+        )
         .merge(actions);
     if state.demo {
         api = api
             .route("/demo/session", post(demo::create_session))
+            .route("/demo/agents", get(demo::agents))
             .route(
                 "/demo/conversations/{id}/consumer-messages",
                 post(demo::consumer_message),

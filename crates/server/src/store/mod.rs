@@ -7,6 +7,7 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
+use social_api::workspace::{DemoAgent, Workspace};
 use social_api::{
     Agent, AgentKind, BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary,
     Delivery, ListView, Message, MessageId, PostContext, Role, Source, Space, Timestamp,
@@ -39,6 +40,40 @@ pub struct Session {
     pub agent: Agent,
 }
 
+/// A session as stored: who it signs in and until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSession {
+    pub session: Session,
+    pub ends: SessionEnds,
+}
+
+/// When a session ends: after `idle_expires_at` unless used (each use moves it on), and
+/// at `expires_at` whatever happens. `idle_expires_at <= expires_at` always.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionEnds {
+    pub idle_expires_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// An agent as a password sign-in finds them by e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordAgent {
+    /// Who a session would sign in.
+    pub session: Session,
+    /// The argon2id PHC string; `None`: no password sign-in for this agent.
+    pub password_hash: Option<String>,
+}
+
+/// Whether a sign-in attempt may go ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptClaim {
+    /// It counts as a failure (this id) until [`Store::forget_sign_in_attempt`] says it
+    /// succeeded.
+    Claimed(i64),
+    /// The e-mail has had its failures in the window; the oldest of them was `oldest`.
+    Locked { oldest: Timestamp },
+}
+
 /// What a `--demo` start writes: whole accounts with their conversations.
 #[derive(Debug, Clone)]
 pub struct SeedAccount {
@@ -63,6 +98,10 @@ pub struct SeedAgent {
     pub name: &'static str,
     pub kind: AgentKind,
     pub role: Role,
+    /// Lowercase.
+    pub email: String,
+    /// An argon2id PHC string, or no password sign-in.
+    pub password_hash: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +113,8 @@ pub struct SeedConversation {
     pub assigned_to: Option<&'static str>,
     pub post: Option<PostContext>,
     pub messages: Vec<SeedMessage>,
+    /// The conversation's ids in agent workspaces.
+    pub workspace_ids: Vec<(Workspace, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -175,18 +216,70 @@ pub trait Store: Send + Sync + 'static {
     /// A trivial query: is the database answering?
     async fn ping(&self) -> Result<(), StoreError>;
 
-    /// The session whose token has this SHA-256 (lowercase hex), if any.
-    async fn session(&self, token_sha256: &str) -> Result<Option<Session>, StoreError>;
+    /// The session whose token has this SHA-256 (lowercase hex), if any, ended or not.
+    async fn session(&self, token_sha256: &str) -> Result<Option<StoredSession>, StoreError>;
 
-    /// Opens a session for the first human agent of `account` having `role`; false when
-    /// there is no such account or agent.
+    /// Who a session for the first human agent of `account` having `role` would sign in;
+    /// `None` when there is no such account or agent.
+    async fn human_agent(&self, account: &str, role: Role) -> Result<Option<Session>, StoreError>;
+
+    /// The agent with this (lowercase) e-mail, with their password hash.
+    async fn password_agent(&self, email: &str) -> Result<Option<PasswordAgent>, StoreError>;
+
+    /// Opens a session for `session`'s agent, ending as `ends` says. Sessions that ended
+    /// more than a day before `now` are deleted on the way (until then their token answers
+    /// that the session ended rather than that it is unknown).
     async fn create_session(
         &self,
-        account: &str,
-        role: Role,
+        session: &Session,
         token_sha256: &str,
         now: Timestamp,
-    ) -> Result<bool, StoreError>;
+        ends: SessionEnds,
+    ) -> Result<(), StoreError>;
+
+    /// Moves a session's idle expiry on to `idle_expires_at` (never back, never past its
+    /// cap).
+    async fn extend_session(
+        &self,
+        token_sha256: &str,
+        idle_expires_at: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Ends a session (and its unused stream tickets); false when there was none.
+    async fn end_session(&self, token_sha256: &str) -> Result<bool, StoreError>;
+
+    /// Counts a sign-in attempt for an e-mail (its SHA-256) as a failure, unless `limit`
+    /// failures happened after `window_start` already: atomically, so concurrent attempts
+    /// cannot pass the limit. Failures before `window_start` are deleted on the way.
+    async fn claim_sign_in_attempt(
+        &self,
+        email_sha256: &str,
+        now: Timestamp,
+        window_start: Timestamp,
+        limit: u32,
+    ) -> Result<AttemptClaim, StoreError>;
+
+    /// The attempt succeeded: it no longer counts. Earlier failures still do.
+    async fn forget_sign_in_attempt(&self, attempt: i64) -> Result<(), StoreError>;
+
+    /// Every human agent of every account, by account then agent (demo mode lists them).
+    async fn human_agents(&self) -> Result<Vec<DemoAgent>, StoreError>;
+
+    /// Our id of the conversation a workspace names `workspace_id`, in the session's
+    /// account.
+    async fn workspace_conversation(
+        &self,
+        session: &Session,
+        workspace: Workspace,
+        workspace_id: &str,
+    ) -> Result<Option<ConversationId>, StoreError>;
+
+    /// Every workspace id of the session's account's conversations in `workspace`.
+    async fn workspace_ids(
+        &self,
+        session: &Session,
+        workspace: Workspace,
+    ) -> Result<Vec<(ConversationId, String)>, StoreError>;
 
     /// The session's account's conversations in `view`, newest last message first, with
     /// the unread count of the session's agent.
@@ -318,15 +411,17 @@ pub trait Store: Send + Sync + 'static {
     /// The newest event id of the whole log (0 when empty).
     async fn latest_event(&self) -> Result<i64, StoreError>;
 
-    /// Keeps a stream ticket (its SHA-256) of the session's agent until `expires_at`.
+    /// Keeps a stream ticket (its SHA-256) of the session (its token's SHA-256) until
+    /// `expires_at`.
     async fn create_ticket(
         &self,
-        session: &Session,
+        session_sha256: &str,
         ticket_sha256: &str,
         expires_at: Timestamp,
     ) -> Result<(), StoreError>;
 
-    /// Takes a ticket: its session if it was there and unexpired; never twice.
+    /// Takes a ticket: its session if it was there, unexpired, and its session has not
+    /// ended; never twice.
     async fn redeem_ticket(
         &self,
         ticket_sha256: &str,
@@ -344,8 +439,9 @@ pub trait Store: Send + Sync + 'static {
         at: Timestamp,
     ) -> Result<Option<MessageId>, StoreError>;
 
-    /// Writes the accounts that are not there yet, each in one transaction; an account
-    /// whose slug exists is left untouched, so seeding twice changes nothing.
+    /// Writes the accounts that are not there yet, each in one transaction. An account
+    /// whose slug exists only gets what an older seed did not write (agents' e-mails and
+    /// passwords, workspace ids), so seeding twice changes nothing.
     async fn seed(&self, accounts: &[SeedAccount]) -> Result<SeedOutcome, StoreError>;
 }
 

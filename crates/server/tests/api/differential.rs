@@ -253,6 +253,8 @@ fn account(case: usize, spec: &Spec, now: Timestamp) -> SeedAccount {
         name,
         kind,
         role,
+        email: format!("{key}@case-{case}.example"),
+        password_hash: None,
     };
     let assigned_to = match (spec.actor, spec.assigned_to_actor) {
         (Who::Agent, true) => Some("dana"),
@@ -357,6 +359,7 @@ fn account(case: usize, spec: &Spec, now: Timestamp) -> SeedAccount {
             assigned_to,
             post,
             messages,
+            workspace_ids: Vec::new(),
         }],
     }
 }
@@ -449,11 +452,14 @@ async fn run_case(app: &TestApp, case: usize, spec: &Spec) -> Result<(), String>
     };
     let token = new_token();
     sqlx::query(
-        "INSERT INTO sessions (token_sha256, account_id, agent_id, created_at)
-         SELECT ?, g.account_id, g.id, 0 FROM agents g JOIN accounts a ON a.id = g.account_id
+        "INSERT INTO sessions
+            (token_sha256, account_id, agent_id, created_at, idle_expires_at, expires_at)
+         SELECT ?, g.account_id, g.id, 0, ?, ? FROM agents g JOIN accounts a ON a.id = g.account_id
          WHERE a.slug = ? AND g.name = ?",
     )
     .bind(token_sha256(&token))
+    .bind(i64::MAX)
+    .bind(i64::MAX)
     .bind(seeded.slug)
     .bind(name)
     .execute(&app.pool)

@@ -2,21 +2,23 @@
 
 use reqwest::{header, Response, StatusCode};
 use serde::de::DeserializeOwned;
+use social_api::workspace::SignIn;
 use social_api::SendMessage;
 use social_api::{
-    Conversation, ConversationId, ConversationSummary, DemoSessionRequest, MessageId, Problem,
-    Role, SessionToken, Space,
+    Conversation, ConversationId, ConversationSummary, DemoSessionRequest, MessageId, NewSession,
+    Problem, Role, Space,
 };
 use social_server::app::{router, AppState};
 use social_server::auth::{new_token, token_sha256};
 use social_server::clock::{system_now, Clock};
-use social_server::config::Config;
+use social_server::config::{Config, ScriptSource};
 use social_server::idempotency;
 use social_server::platforms::RecordingPlatform;
 use social_server::store::SqliteStore;
 use sqlx::SqlitePool;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tempfile::TempDir;
 
 /// The inline script of the fixture `index.html`, as trunk writes one.
@@ -32,10 +34,24 @@ pub const WASM_BYTES: &[u8] = b"\0asm raw wasm bytes that are not compressed at 
 pub const WASM_BR_BYTES: &[u8] = b"pretend brotli bytes";
 pub const CSS: &str = "/style-0123456789abcdef.css";
 pub const FRAME_ANCESTORS: &str = "'self' https://z1.le.liveperson.example";
+/// The password of every demo person.
+pub const DEMO_PASSWORD: &str = "demo-password";
+/// Dana's e-mail, as the demo seeds it.
+pub const DANA: &str = "dana@acme-outdoor.example";
+pub const HOUR_MS: i64 = 3_600_000;
 
 pub struct Options {
     pub demo: bool,
     pub widget_built: bool,
+    /// `--frame-ancestors`.
+    pub frame_ancestors: &'static str,
+    /// `--liveperson-sdk`.
+    pub liveperson_sdk: Option<&'static str>,
+    /// Run the dev workspace on a port of its own.
+    pub dev_workspace: bool,
+    /// `--session-idle` and `--session-max`.
+    pub session_idle: Duration,
+    pub session_max: Duration,
 }
 
 impl Default for Options {
@@ -43,12 +59,19 @@ impl Default for Options {
         Self {
             demo: true,
             widget_built: true,
+            frame_ancestors: FRAME_ANCESTORS,
+            liveperson_sdk: None,
+            dev_workspace: false,
+            session_idle: Duration::from_secs(8 * 3600),
+            session_max: Duration::from_secs(12 * 3600),
         }
     }
 }
 
 pub struct TestApp {
     pub base: String,
+    /// The dev workspace's base URL, when it runs.
+    pub dev_base: Option<String>,
     pub client: reqwest::Client,
     pub state: AppState,
     /// Facebook and X as the server sees them: every call it made.
@@ -100,13 +123,35 @@ impl TestApp {
             "sqlite://{}?mode=rwc",
             dir.path().join("data").join("test.db").display()
         );
+        // Bound first, as `app::serve` does: the config names the ports really listened on.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let dev_listener = if options.dev_workspace {
+            Some(
+                tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind the dev workspace"),
+            )
+        } else {
+            None
+        };
         let config = Config {
-            port: 0,
+            port: addr.port(),
             host: "127.0.0.1".into(),
             database_url: database_url.clone(),
             static_dir,
             demo: options.demo,
-            frame_ancestors: FRAME_ANCESTORS.into(),
+            frame_ancestors: options.frame_ancestors.into(),
+            session_idle: options.session_idle,
+            session_max: options.session_max,
+            liveperson_sdk: options
+                .liveperson_sdk
+                .map(|sdk| ScriptSource::parse(sdk).expect("a valid --liveperson-sdk")),
+            dev_workspace_port: dev_listener
+                .as_ref()
+                .map(|l| l.local_addr().expect("addr").port()),
         };
         let platform = Arc::new(RecordingPlatform::new());
         let clock = Clock::fixed(system_now());
@@ -115,12 +160,14 @@ impl TestApp {
             .expect("state")
             .with_platform(platform.clone())
             .with_clock(clock.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
         let app = router(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
+        let dev_base = dev_listener.map(|dev| {
+            let dev_addr = dev.local_addr().expect("addr");
+            let app = social_server::dev_workspace::router(state.clone(), &config);
+            tokio::spawn(async move { axum::serve(dev, app).await });
+            format!("http://{dev_addr}")
+        });
         let pool = SqliteStore::connect(&database_url)
             .await
             .expect("second connection")
@@ -128,6 +175,7 @@ impl TestApp {
             .clone();
         TestApp {
             base: format!("http://{addr}"),
+            dev_base,
             client: reqwest::Client::new(),
             state,
             platform,
@@ -180,7 +228,59 @@ impl TestApp {
     pub async fn token(&self, account: &str, role: Role) -> String {
         let response = self.post_demo_session(account, role).await;
         assert_eq!(response.status(), StatusCode::OK);
-        json::<SessionToken>(response).await.token
+        json::<NewSession>(response).await.token
+    }
+
+    /// `POST /api/session`.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        self.client
+            .post(format!("{}/api/session", self.base))
+            .json(&SignIn {
+                email: email.into(),
+                password: password.into(),
+            })
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// `POST /api/session/logout`.
+    pub async fn logout(&self, token: &str) -> Response {
+        self.client
+            .post(format!("{}/api/session/logout", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// `GET /api/workspaces/{workspace}/conversations/{id}`.
+    pub async fn resolve(&self, token: &str, workspace: &str, id: &str) -> Response {
+        self.get(
+            &format!("/api/workspaces/{workspace}/conversations/{id}"),
+            Some(token),
+        )
+        .await
+    }
+
+    /// A GET on the dev workspace's origin.
+    pub async fn dev_get(&self, path: &str) -> Response {
+        let base = self.dev_base.as_deref().expect("the dev workspace runs");
+        self.client
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// A POST without a body on the dev workspace's origin.
+    pub async fn dev_post(&self, path: &str) -> Response {
+        let base = self.dev_base.as_deref().expect("the dev workspace runs");
+        self.client
+            .post(format!("{base}{path}"))
+            .send()
+            .await
+            .expect("POST")
     }
 
     pub async fn me(&self, token: Option<&str>) -> Response {
@@ -212,11 +312,14 @@ impl TestApp {
     pub async fn bot_token(&self, account: &str) -> String {
         let token = new_token();
         let done = sqlx::query(
-            "INSERT INTO sessions (token_sha256, account_id, agent_id, created_at)
-             SELECT ?, g.account_id, g.id, 0 FROM agents g JOIN accounts a ON a.id = g.account_id
+            "INSERT INTO sessions
+                (token_sha256, account_id, agent_id, created_at, idle_expires_at, expires_at)
+             SELECT ?, g.account_id, g.id, 0, ?, ? FROM agents g JOIN accounts a ON a.id = g.account_id
              WHERE a.slug = ? AND g.kind = 'bot' ORDER BY g.id LIMIT 1",
         )
         .bind(token_sha256(&token))
+        .bind(i64::MAX)
+        .bind(i64::MAX)
         .bind(account)
         .execute(&self.pool)
         .await
@@ -458,6 +561,17 @@ pub async fn problem(response: Response, status: StatusCode) -> Problem {
     let problem: Problem = json(response).await;
     assert_eq!(problem.status, status.as_u16());
     problem
+}
+
+/// The [`WidgetConfig`](social_api::workspace::WidgetConfig) in the framed widget's page.
+pub fn widget_config(page: &str) -> social_api::workspace::WidgetConfig {
+    let open = format!(
+        r#"<script type="application/json" id="{}">"#,
+        social_api::workspace::CONFIG_ELEMENT_ID
+    );
+    let start = page.find(&open).expect("the config element") + open.len();
+    let end = start + page[start..].find("</script>").expect("closed");
+    serde_json::from_str(&page[start..end]).expect("JSON")
 }
 
 pub fn header_of<'a>(response: &'a Response, name: &str) -> Option<&'a str> {

@@ -3,6 +3,7 @@
 mod auth;
 mod conversations;
 mod demo;
+mod dev_workspace;
 mod differential;
 mod dm_invite;
 mod events;
@@ -12,4 +13,6 @@ mod likes;
 mod lists;
 mod messages;
 mod policy;
+mod sign_in;
 mod static_files;
+mod workspaces;

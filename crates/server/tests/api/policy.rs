@@ -1,7 +1,7 @@
 //! Who may act where, Meta's time windows and the text rules, as the server enforces them
 //! (the rules themselves are `social_api::rules`; these check the server applies them).
 
-use crate::helpers::{json, new_key, problem, text_in, TestApp};
+use crate::helpers::{json, new_key, problem, text_in, Options, TestApp};
 use crate::messages::denied;
 use reqwest::StatusCode;
 use social_api::rules::MessageTag;
@@ -108,7 +108,14 @@ async fn a_retry_records_who_actually_sent_it() {
 
 #[tokio::test]
 async fn messenger_replies_carry_the_human_agent_tag_after_24_hours_and_stop_after_7_days() {
-    let app = TestApp::spawn().await;
+    // Days pass in this test: sessions that outlast them.
+    let month = std::time::Duration::from_secs(30 * 24 * 3600);
+    let app = TestApp::spawn_with(Options {
+        session_idle: month,
+        session_max: month,
+        ..Options::default()
+    })
+    .await;
     let dana = app.token("demo", Role::Agent).await;
     let bot = app.bot_token("demo").await;
     // James last wrote 20 minutes before the demo was seeded.

@@ -180,3 +180,146 @@ async fn the_dev_page_is_served_under_dev_with_its_script_allowed() {
     assert!(csp.contains(&format!("'sha256-{dev_hash}'")), "{csp}");
     assert!(csp.contains(INLINE_SCRIPT_SHA256), "{csp}");
 }
+
+#[tokio::test]
+async fn the_framed_widget_gets_its_config_before_any_script_on_every_path() {
+    let app = TestApp::spawn().await;
+    for path in ["/", "/index.html", "/conversations/3"] {
+        let page = app.get(path, None).await;
+        assert_eq!(
+            header_of(&page, "content-type"),
+            Some("text/html; charset=utf-8"),
+            "{path}"
+        );
+        let body = page.text().await.expect("body");
+        let config = widget_config(&body);
+        assert_eq!(
+            config,
+            social_api::workspace::WidgetConfig {
+                host_origins: vec!["https://z1.le.liveperson.example".into()],
+                same_origin_host: true,
+                demo: true,
+            },
+            "{path}"
+        );
+        let head = body.find("<head>").expect("a head") + "<head>".len();
+        assert!(
+            body[head..]
+                .starts_with(r#"<script type="application/json" id="social-widget-config">"#),
+            "{path}: {body}"
+        );
+        assert!(body.contains(INLINE_SCRIPT), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_config_element_needs_no_hash_and_the_policy_still_allows_every_script() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/", None).await;
+    let csp = header_of(&page, "content-security-policy")
+        .expect("a CSP")
+        .to_owned();
+    let body = page.text().await.expect("body");
+    assert!(body.contains("social-widget-config"));
+    assert_eq!(csp.matches("'sha256-").count(), 3, "{csp}");
+    assert!(csp.contains(INLINE_SCRIPT_SHA256) && csp.contains(SECOND_SCRIPT_SHA256));
+    // Hashing the page as served finds exactly the scripts the file had.
+    assert_eq!(
+        social_server::static_files::inline_scripts(&body),
+        vec!["window.lpBuffer = [];", INLINE_SCRIPT]
+    );
+}
+
+#[tokio::test]
+async fn only_exact_frame_ancestors_become_host_origins() {
+    let app = TestApp::spawn_with(Options {
+        frame_ancestors:
+            "https://*.liveperson.net HTTPS://Z1.Example:443/ https: https://b.example:8443",
+        demo: false,
+        ..Options::default()
+    })
+    .await;
+    let page = app.get("/", None).await;
+    let csp = header_of(&page, "content-security-policy")
+        .expect("a CSP")
+        .to_owned();
+    assert!(
+        csp.ends_with("frame-ancestors https://*.liveperson.net HTTPS://Z1.Example:443/ https: https://b.example:8443"),
+        "the CSP keeps every source: {csp}"
+    );
+    let config = widget_config(&page.text().await.expect("body"));
+    assert_eq!(
+        config.host_origins,
+        ["https://z1.example", "https://b.example:8443"]
+    );
+    assert!(!config.same_origin_host && !config.demo);
+}
+
+#[tokio::test]
+async fn livepersons_sdk_loads_right_after_the_config_and_the_policy_allows_it() {
+    let app = TestApp::spawn_with(Options {
+        liveperson_sdk: Some("https://lpcdn.lpsnmedia.example/webagent/client-SDK.min.js"),
+        ..Options::default()
+    })
+    .await;
+    let page = app.get("/", None).await;
+    let csp = header_of(&page, "content-security-policy")
+        .expect("a CSP")
+        .to_owned();
+    let body = page.text().await.expect("body");
+    let sdk =
+        r#"<script src="https://lpcdn.lpsnmedia.example/webagent/client-SDK.min.js"></script>"#;
+    let config_end = body.find("</script>").expect("the config element") + "</script>".len();
+    assert!(body[config_end..].starts_with(sdk), "{body}");
+    let first_other = body
+        .find("<script>window.lpBuffer")
+        .expect("the page's own script");
+    assert!(config_end < first_other);
+    assert!(
+        csp.contains(
+            "script-src 'self' 'wasm-unsafe-eval' https://lpcdn.lpsnmedia.example/webagent/client-SDK.min.js '"
+        ),
+        "{csp}"
+    );
+}
+
+#[tokio::test]
+async fn an_sdk_on_this_server_needs_nothing_more_in_the_policy() {
+    let app = TestApp::spawn_with(Options {
+        liveperson_sdk: Some("/dev-workspace/lp-agent-sdk-standin.js"),
+        ..Options::default()
+    })
+    .await;
+    let page = app.get("/", None).await;
+    let csp = header_of(&page, "content-security-policy")
+        .expect("a CSP")
+        .to_owned();
+    let body = page.text().await.expect("body");
+    assert!(body.contains(r#"<script src="/dev-workspace/lp-agent-sdk-standin.js"></script>"#));
+    let script_src = csp
+        .split("; ")
+        .find(|d| d.starts_with("script-src "))
+        .expect("script-src");
+    assert!(
+        script_src
+            .split(' ')
+            .skip(1)
+            .all(|s| s == "'self'" || s == "'wasm-unsafe-eval'" || s.starts_with("'sha256-")),
+        "{script_src}"
+    );
+    let standin = app
+        .get("/dev-workspace/lp-agent-sdk-standin.js", None)
+        .await;
+    assert_eq!(standin.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_unchanged_page_answers_304_to_its_etag() {
+    let app = TestApp::spawn().await;
+    let first = app.get("/", None).await;
+    let etag = header_of(&first, "etag").expect("an ETag").to_owned();
+    let again = app.get_with("/", "if-none-match", &etag).await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let other = app.get_with("/", "if-none-match", "\"other\"").await;
+    assert_eq!(other.status(), StatusCode::OK);
+}

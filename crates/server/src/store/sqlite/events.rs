@@ -52,50 +52,49 @@ pub(super) async fn latest_event(pool: &SqlitePool) -> Result<i64, StoreError> {
 
 pub(super) async fn create_ticket(
     pool: &SqlitePool,
-    session: &Session,
+    session_sha256: &str,
     ticket_sha256: &str,
     expires_at: Timestamp,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO event_tickets (ticket_sha256, account_id, agent_id, expires_at)
-         VALUES (?, ?, ?, ?)",
+        "INSERT INTO event_tickets (ticket_sha256, session_sha256, expires_at) VALUES (?, ?, ?)",
     )
     .bind(ticket_sha256)
-    .bind(session.account_id)
-    .bind(session.agent.id.0)
+    .bind(session_sha256)
     .bind(expires_at.0)
     .execute(pool)
     .await?;
     Ok(())
 }
 
-/// Deletes the ticket and answers its session, if it was there and has not expired: a
-/// ticket opens one stream, once.
+/// Deletes the ticket and answers its session, if it was there, has not expired and its
+/// session has not ended: a ticket opens one stream, once.
 pub(super) async fn redeem_ticket(
     pool: &SqlitePool,
     ticket_sha256: &str,
     now: Timestamp,
 ) -> Result<Option<Session>, StoreError> {
-    let taken: Option<(i64, i64, i64)> = sqlx::query_as(
-        "DELETE FROM event_tickets WHERE ticket_sha256 = ?
-         RETURNING account_id, agent_id, expires_at",
+    let taken: Option<(String, i64)> = sqlx::query_as(
+        "DELETE FROM event_tickets WHERE ticket_sha256 = ? RETURNING session_sha256, expires_at",
     )
     .bind(ticket_sha256)
     .fetch_optional(pool)
     .await?;
-    let Some((account_id, agent_id, expires_at)) = taken else {
+    let Some((session_sha256, expires_at)) = taken else {
         return Ok(None);
     };
     if expires_at <= now.0 {
         return Ok(None);
     }
     let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT a.id AS account_id, a.slug, g.id AS agent_id, g.name, g.kind, g.role
-         FROM agents g JOIN accounts a ON a.id = g.account_id
-         WHERE g.id = ? AND g.account_id = ?",
+        "SELECT s.account_id, a.slug, g.id AS agent_id, g.name, g.kind, g.role
+         FROM sessions s
+         JOIN accounts a ON a.id = s.account_id
+         JOIN agents g ON g.id = s.agent_id AND g.account_id = s.account_id
+         WHERE s.token_sha256 = ? AND s.idle_expires_at > ?",
     )
-    .bind(agent_id)
-    .bind(account_id)
+    .bind(session_sha256)
+    .bind(now.0)
     .fetch_optional(pool)
     .await?;
     row.map(SessionRow::into_session).transpose()

@@ -5,13 +5,16 @@ mod actions;
 mod events;
 mod rows;
 mod seed;
+mod sessions;
+mod workspaces;
 
 use super::{
-    Attempt, KeyClaim, KeyRecord, NewMessage, SavedResponse, SeedAccount, SeedOutcome, SendingMode,
-    Session, Store, StoreError,
+    Attempt, AttemptClaim, KeyClaim, KeyRecord, NewMessage, PasswordAgent, SavedResponse,
+    SeedAccount, SeedOutcome, SendingMode, Session, SessionEnds, Store, StoreError, StoredSession,
 };
 use async_trait::async_trait;
-use rows::{name, parse, preview, ConversationRow, MessageRow, SessionRow, SummaryRow};
+use rows::{parse, preview, ConversationRow, MessageRow, SummaryRow};
+use social_api::workspace::{DemoAgent, Workspace};
 use social_api::{
     BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary, ListView, Message,
     MessageId, Profile, Role, Space, Timestamp,
@@ -76,41 +79,73 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn session(&self, token_sha256: &str) -> Result<Option<Session>, StoreError> {
-        let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT s.account_id, a.slug, g.id AS agent_id, g.name, g.kind, g.role
-             FROM sessions s
-             JOIN accounts a ON a.id = s.account_id
-             JOIN agents g ON g.id = s.agent_id AND g.account_id = s.account_id
-             WHERE s.token_sha256 = ?",
-        )
-        .bind(token_sha256)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(SessionRow::into_session).transpose()
+    async fn session(&self, token_sha256: &str) -> Result<Option<StoredSession>, StoreError> {
+        sessions::session(&self.pool, token_sha256).await
+    }
+
+    async fn human_agent(&self, account: &str, role: Role) -> Result<Option<Session>, StoreError> {
+        sessions::human_agent(&self.pool, account, role).await
+    }
+
+    async fn password_agent(&self, email: &str) -> Result<Option<PasswordAgent>, StoreError> {
+        sessions::password_agent(&self.pool, email).await
     }
 
     async fn create_session(
         &self,
-        account: &str,
-        role: Role,
+        session: &Session,
         token_sha256: &str,
         now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO sessions (token_sha256, account_id, agent_id, created_at)
-             SELECT ?, g.account_id, g.id, ?
-             FROM agents g JOIN accounts a ON a.id = g.account_id
-             WHERE a.slug = ? AND g.role = ? AND g.kind = 'human'
-             ORDER BY g.id LIMIT 1",
-        )
-        .bind(token_sha256)
-        .bind(now.0)
-        .bind(account)
-        .bind(name(&role))
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        ends: SessionEnds,
+    ) -> Result<(), StoreError> {
+        sessions::create_session(&self.pool, session, token_sha256, now, ends).await
+    }
+
+    async fn extend_session(
+        &self,
+        token_sha256: &str,
+        idle_expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        sessions::extend_session(&self.pool, token_sha256, idle_expires_at).await
+    }
+
+    async fn end_session(&self, token_sha256: &str) -> Result<bool, StoreError> {
+        sessions::end_session(&self.pool, token_sha256).await
+    }
+
+    async fn claim_sign_in_attempt(
+        &self,
+        email_sha256: &str,
+        now: Timestamp,
+        window_start: Timestamp,
+        limit: u32,
+    ) -> Result<AttemptClaim, StoreError> {
+        sessions::claim_sign_in_attempt(&self.pool, email_sha256, now, window_start, limit).await
+    }
+
+    async fn forget_sign_in_attempt(&self, attempt: i64) -> Result<(), StoreError> {
+        sessions::forget_sign_in_attempt(&self.pool, attempt).await
+    }
+
+    async fn human_agents(&self) -> Result<Vec<DemoAgent>, StoreError> {
+        sessions::human_agents(&self.pool).await
+    }
+
+    async fn workspace_conversation(
+        &self,
+        session: &Session,
+        workspace: Workspace,
+        workspace_id: &str,
+    ) -> Result<Option<ConversationId>, StoreError> {
+        workspaces::workspace_conversation(&self.pool, session, workspace, workspace_id).await
+    }
+
+    async fn workspace_ids(
+        &self,
+        session: &Session,
+        workspace: Workspace,
+    ) -> Result<Vec<(ConversationId, String)>, StoreError> {
+        workspaces::workspace_ids(&self.pool, session, workspace).await
     }
 
     async fn conversations(
@@ -384,11 +419,11 @@ impl Store for SqliteStore {
 
     async fn create_ticket(
         &self,
-        session: &Session,
+        session_sha256: &str,
         ticket_sha256: &str,
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
-        events::create_ticket(&self.pool, session, ticket_sha256, expires_at).await
+        events::create_ticket(&self.pool, session_sha256, ticket_sha256, expires_at).await
     }
 
     async fn redeem_ticket(
@@ -425,11 +460,9 @@ impl Store for SqliteStore {
         for account in accounts {
             let mut tx = self.pool.begin().await?;
             if seed::seed_account(&mut tx, account).await? {
-                tx.commit().await?;
                 outcome.accounts_created += 1;
-            } else {
-                tx.rollback().await?;
             }
+            tx.commit().await?;
         }
         Ok(outcome)
     }
@@ -437,6 +470,7 @@ impl Store for SqliteStore {
 
 #[cfg(test)]
 mod tests {
+    use super::rows::name;
     use super::*;
     use social_api::{AgentKind, AuthorKind, DeliveryState, Source, Space, WithheldReason};
 
@@ -480,6 +514,11 @@ mod tests {
             ("consumers", "source", sources),
             ("agents", "kind", names(&[AgentKind::Human, AgentKind::Bot])),
             ("agents", "role", names(&[Role::Agent, Role::Admin])),
+            (
+                "workspace_conversations",
+                "workspace",
+                names(&[Workspace::Liveperson, Workspace::Custom]),
+            ),
             (
                 "consumers",
                 "withheld_reason",

@@ -1,4 +1,6 @@
-//! Writes the `--demo` accounts: one transaction per account, skipped when its slug exists.
+//! Writes the `--demo` accounts: one transaction per account. An account whose slug exists
+//! only gets what older seeds did not write (e-mails, passwords, workspace ids), so a demo
+//! database from an earlier version signs in with a password and resolves workspace ids.
 
 use super::rows::name;
 use crate::store::{SeedAccount, SeedAuthor, StoreError};
@@ -6,7 +8,7 @@ use social_api::{AuthorKind, Consumer, Profile, Source};
 use sqlx::{Sqlite, Transaction};
 use std::collections::HashMap;
 
-/// Writes one account; false (and nothing written) when its slug exists already.
+/// Writes one account; false when its slug exists already (then it is only topped up).
 pub(super) async fn seed_account(
     tx: &mut Transaction<'_, Sqlite>,
     account: &SeedAccount,
@@ -19,6 +21,7 @@ pub(super) async fn seed_account(
     .execute(&mut **tx)
     .await?;
     if created.rows_affected() == 0 {
+        top_up(tx, account).await?;
         return Ok(false);
     }
     let account_id = created.last_insert_rowid();
@@ -42,15 +45,19 @@ pub(super) async fn seed_account(
 
     let mut agents = HashMap::new();
     for agent in &account.agents {
-        let id =
-            sqlx::query("INSERT INTO agents (account_id, name, kind, role) VALUES (?, ?, ?, ?)")
-                .bind(account_id)
-                .bind(agent.name)
-                .bind(name(&agent.kind))
-                .bind(name(&agent.role))
-                .execute(&mut **tx)
-                .await?
-                .last_insert_rowid();
+        let id = sqlx::query(
+            "INSERT INTO agents (account_id, name, kind, role, email, password_hash)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(account_id)
+        .bind(agent.name)
+        .bind(name(&agent.kind))
+        .bind(name(&agent.role))
+        .bind(&agent.email)
+        .bind(&agent.password_hash)
+        .execute(&mut **tx)
+        .await?
+        .last_insert_rowid();
         agents.insert(agent.key, (id, agent.name));
     }
     let agent = |key: &str| {
@@ -92,6 +99,19 @@ pub(super) async fn seed_account(
         .execute(&mut **tx)
         .await?
         .last_insert_rowid();
+        for (workspace, workspace_id) in &conversation.workspace_ids {
+            sqlx::query(
+                "INSERT INTO workspace_conversations
+                    (account_id, workspace, workspace_id, conversation_id)
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(account_id)
+            .bind(name(workspace))
+            .bind(workspace_id)
+            .bind(conversation_id)
+            .execute(&mut **tx)
+            .await?;
+        }
 
         let mut ids: Vec<i64> = Vec::with_capacity(conversation.messages.len());
         for message in &conversation.messages {
@@ -145,6 +165,53 @@ pub(super) async fn seed_account(
         }
     }
     Ok(true)
+}
+
+/// Gives an account seeded by an older version what it lacks: its agents' e-mails and
+/// passwords (found by name) and its conversations' workspace ids (found by consumer; a
+/// demo conversation is the only one of its consumer). What is there stays.
+async fn top_up(tx: &mut Transaction<'_, Sqlite>, account: &SeedAccount) -> Result<(), StoreError> {
+    let (account_id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE slug = ?")
+        .bind(account.slug)
+        .fetch_one(&mut **tx)
+        .await?;
+    for agent in &account.agents {
+        // OR IGNORE: an e-mail taken by another agent leaves this one without.
+        sqlx::query(
+            "UPDATE OR IGNORE agents SET email = ?, password_hash = ?
+             WHERE account_id = ? AND name = ? AND email IS NULL",
+        )
+        .bind(&agent.email)
+        .bind(&agent.password_hash)
+        .bind(account_id)
+        .bind(agent.name)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let channels: HashMap<_, _> = account.channels.iter().map(|c| (c.key, c.source)).collect();
+    for conversation in &account.conversations {
+        let source = channels
+            .get(conversation.channel)
+            .ok_or(StoreError::Corrupt("seed: unknown channel key"))?;
+        for (workspace, workspace_id) in &conversation.workspace_ids {
+            sqlx::query(
+                "INSERT OR IGNORE INTO workspace_conversations
+                    (account_id, workspace, workspace_id, conversation_id)
+                 SELECT c.account_id, ?, ?, c.id
+                 FROM conversations c JOIN consumers co ON co.id = c.consumer_id
+                 WHERE c.account_id = ? AND co.source = ? AND co.platform_id = ?
+                 ORDER BY c.id LIMIT 1",
+            )
+            .bind(name(workspace))
+            .bind(workspace_id)
+            .bind(account_id)
+            .bind(name(source))
+            .bind(&conversation.consumer.platform_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The consumer's id in this account, inserting it the first time it is seen.
