@@ -1,12 +1,17 @@
-//! Following an open conversation live: its event stream (gloo-net's `EventSource`, 1.7 KB
-//! brotli over web-sys's own, docs/size.md), applied to the conversation's one model. The
-//! stream's ticket is single-use, so a dropped connection is reopened here, with a new
-//! ticket, from the last change applied (with a growing pause while the server is away);
-//! a `reset` reads the conversation again.
+//! Following an open conversation live (`use_events`): its event stream (gloo-net's
+//! `EventSource`, 1.7 KB brotli over web-sys's own, docs/size.md), applied to the
+//! conversation's one model. The stream's ticket is single-use, so a dropped connection is
+//! reopened here, with a new ticket, from the last change applied, after a pause that grows
+//! while the server is away; a `reset` reads the conversation again. One task per followed
+//! conversation, aborted with the view that follows it.
 
-use std::{cell::RefCell, rc::Rc};
+use std::{cell::Cell, time::Duration};
 
-use futures::{stream, StreamExt};
+use futures::{
+    channel::oneshot,
+    future::{AbortHandle, Abortable},
+    stream, StreamExt,
+};
 use gloo_net::eventsource::futures::EventSource;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -15,46 +20,61 @@ use web_sys::MessageEvent;
 
 use crate::{client, decode, state::OpenConversation};
 
-/// Pause before the first reconnect, in ms; it doubles while attempts fail.
-const FIRST_PAUSE: u64 = 500;
-const LONGEST_PAUSE: u64 = 30_000;
+/// Pause before the first reconnect; it doubles while attempts fail.
+const FIRST_PAUSE: Duration = Duration::from_millis(500);
+const LONGEST_PAUSE: Duration = Duration::from_secs(30);
 
-/// What one followed conversation keeps between connections.
-struct Follow {
-    state: OpenConversation,
-    token: String,
-    reload: Callback<()>,
-    /// The open stream; dropping or closing it ends the connection.
-    source: RefCell<Option<EventSource>>,
-    pause: RefCell<u64>,
-    stopped: RefCell<bool>,
+/// How a connection ended.
+enum Ended {
+    /// It failed, or could not open: try again after a pause.
+    Dropped,
+    /// The session is over: the sign-in comes back, nothing to follow until then.
+    SignedOut,
 }
 
-impl Follow {
-    fn close(&self) {
-        if let Some(source) = self.source.borrow_mut().take() {
-            source.close();
+/// Follows `state` live while the calling owner (the conversation's view) lives; `reload`
+/// reads the conversation again when the stream cannot say what was missed.
+pub fn use_events(state: OpenConversation, token: String, reload: Callback<()>) {
+    let (abort, registration) = AbortHandle::new_pair();
+    leptos::task::spawn_local(async move {
+        let _ = Abortable::new(follow(state, token, reload), registration).await;
+    });
+    let abort = SendWrapper::new(abort);
+    // Aborting drops the task, its `EventSource` (which closes it) and its handlers.
+    on_cleanup(move || abort.abort());
+}
+
+async fn follow(state: OpenConversation, token: String, reload: Callback<()>) {
+    let mut pause = FIRST_PAUSE;
+    loop {
+        let applied = Cell::new(false);
+        let opened_at = js_sys::Date::now();
+        match connect(state, &token, reload, &applied).await {
+            Ended::SignedOut => return,
+            Ended::Dropped => {
+                // A connection that worked (it brought a change, or held a while) starts the
+                // pauses over; only failures in a row make them grow.
+                let held = js_sys::Date::now() - opened_at > LONGEST_PAUSE.as_millis() as f64;
+                if applied.get() || held {
+                    pause = FIRST_PAUSE;
+                }
+                sleep(pause).await;
+                pause = (pause * 2).min(LONGEST_PAUSE);
+            }
         }
     }
 }
 
-/// Follows `state` live while the calling owner lives; `reload` reads it again when the
-/// stream cannot say what was missed.
-pub fn follow(state: OpenConversation, token: String, reload: Callback<()>) {
-    let follow = Rc::new(Follow {
-        state,
-        token,
-        reload,
-        source: RefCell::new(None),
-        pause: RefCell::new(FIRST_PAUSE),
-        stopped: RefCell::new(false),
-    });
-    leptos::task::spawn_local(connect(follow.clone()));
-    let follow = SendWrapper::new(follow);
-    on_cleanup(move || {
-        *follow.stopped.borrow_mut() = true;
-        follow.close();
-    });
+/// A pause on the browser's timer.
+async fn sleep(pause: Duration) {
+    let (done, waited) = oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = done.send(());
+        },
+        pause,
+    );
+    let _ = waited.await;
 }
 
 /// The change an event carries, with its id in the event log.
@@ -65,64 +85,43 @@ fn change_of(event: &MessageEvent) -> Option<(i64, Change)> {
     Some((id, decode::from_value::<Change>(value).ok()?))
 }
 
-/// One connection: a ticket, the stream from the last change applied, until it fails.
-async fn connect(follow: Rc<Follow>) {
-    if *follow.stopped.borrow() {
-        return;
-    }
-    let ticket = match client::event_ticket(&follow.token).await {
+/// One connection: a ticket, then the stream from the last change applied, until it fails.
+async fn connect(
+    state: OpenConversation,
+    token: &str,
+    reload: Callback<()>,
+    applied: &Cell<bool>,
+) -> Ended {
+    let ticket = match client::event_ticket(token).await {
         Ok(ticket) => ticket,
-        // The session ended (the sign-in comes back): nothing to follow until then.
-        Err(client::ApiError::Unauthorized) => return,
-        Err(_) => return retry(follow),
+        Err(client::ApiError::Unauthorized) => return Ended::SignedOut,
+        Err(_) => return Ended::Dropped,
     };
-    if *follow.stopped.borrow() {
-        return;
-    }
-    let after = follow.state.conversation.with_untracked(|c| c.event_cursor);
-    let url = client::events_url(follow.state.id, &ticket, after);
+    let after = state.conversation.with_untracked(|c| c.event_cursor);
+    let url = client::events_url(state.id, &ticket, after);
     let Ok(mut source) = EventSource::new(&url) else {
-        return retry(follow);
+        return Ended::Dropped;
     };
     let (Ok(changes), Ok(resets)) = (
         source.subscribe(CHANGE_EVENT),
         source.subscribe(RESET_EVENT),
     ) else {
-        return retry(follow);
+        return Ended::Dropped;
     };
-    *follow.source.borrow_mut() = Some(source);
     let mut events = stream::select(changes, resets);
     while let Some(event) = events.next().await {
         match event {
             Ok((kind, event)) if kind == CHANGE_EVENT => {
                 if let Some((id, change)) = change_of(&event) {
-                    follow.state.apply(id, change);
-                    *follow.pause.borrow_mut() = FIRST_PAUSE;
+                    state.apply(id, change);
+                    applied.set(true);
                 }
             }
-            Ok(_) => follow.reload.run(()),
+            Ok(_) => reload.run(()),
             // The browser would reconnect with the spent ticket: reconnect here instead.
-            Err(_) => {
-                follow.close();
-                return retry(follow.clone());
-            }
+            Err(_) => break,
         }
     }
-}
-
-/// Reconnects after a pause that doubles up to 30 s while attempts fail.
-fn retry(follow: Rc<Follow>) {
-    if *follow.stopped.borrow() {
-        return;
-    }
-    let pause = {
-        let mut pause = follow.pause.borrow_mut();
-        let now = *pause;
-        *pause = (now * 2).min(LONGEST_PAUSE);
-        now
-    };
-    set_timeout(
-        move || leptos::task::spawn_local(connect(follow)),
-        std::time::Duration::from_millis(pause),
-    );
+    source.close();
+    Ended::Dropped
 }

@@ -27,6 +27,11 @@ pub struct Session {
     token: RwSignal<Option<String>>,
     /// Why the token is `None`.
     pub ended: RwSignal<Ended>,
+    /// Tokens the server refused (401): a workspace offering one again is not believed.
+    refused: StoredValue<Vec<String>>,
+    /// The last token the workspace offered: offering it again changes nothing, so a
+    /// workspace that resends its state cannot replace a session the agent signed in to.
+    offered: StoredValue<Option<String>>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -34,19 +39,15 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 impl Session {
-    /// The tab's session, if it kept one; a token the workspace hands over (`offered`)
-    /// replaces it. Ends on any 401 to a call that carried it.
-    pub fn start(offered: RwSignal<Option<String>>) -> Self {
+    /// The tab's session, if it kept one. Ends on any 401 to a call that carried it.
+    pub fn start() -> Self {
         let kept = storage().and_then(|s| s.get_item(KEY).ok().flatten());
         let session = Self {
             token: RwSignal::new(kept),
             ended: RwSignal::new(Ended::Never),
+            refused: StoredValue::new(Vec::new()),
+            offered: StoredValue::new(None),
         };
-        Effect::new(move |_| {
-            if let Some(token) = offered.get() {
-                session.begin(token);
-            }
-        });
         client::on_unauthorized(move |token| session.end_if_current(token, Ended::Expired));
         session
     }
@@ -65,9 +66,28 @@ impl Session {
         self.token.set(Some(token));
     }
 
+    /// A token the workspace handed over: it replaces the session, unless it is the one
+    /// the workspace offered last, or one the server has refused.
+    pub fn offer(&self, token: String) {
+        let again = self
+            .offered
+            .with_value(|last| last.as_deref() == Some(token.as_str()));
+        let refused = self.refused.with_value(|r| r.contains(&token));
+        if again || refused {
+            return;
+        }
+        self.offered.set_value(Some(token.clone()));
+        self.begin(token);
+    }
+
     /// Ends the session if `token` is still its token (a late 401 of an older session
     /// must not end a newer one).
     fn end_if_current(&self, token: &str, why: Ended) {
+        self.refused.update_value(|r| {
+            if !r.iter().any(|t| t == token) {
+                r.push(token.to_owned());
+            }
+        });
         if self.token.with_untracked(|t| t.as_deref() == Some(token)) {
             self.end(why);
         }
@@ -87,6 +107,8 @@ impl Session {
             return;
         };
         self.end(Ended::SignedOut);
+        // The next person in this tab must not find this agent's drafts.
+        crate::state::draft::forget_all();
         leptos::task::spawn_local(async move {
             // Signed out here either way; the server's session then ends on its own.
             let _ = client::sign_out(&token).await;

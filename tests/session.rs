@@ -36,13 +36,11 @@ async fn a_401_ends_the_session_of_that_token_only() {
     executor();
     storage().remove_item(KEY).unwrap();
     let net = FakeNetwork::install();
-    let offered = RwSignal::new(None::<String>);
-    let session = Session::start(offered);
+    let session = Session::start();
     let token = session.token();
     assert_eq!(token.get_untracked(), None);
 
-    offered.set(Some("token-one".into()));
-    settle().await;
+    session.offer("token-one".into());
     assert_eq!(token.get_untracked().as_deref(), Some("token-one"));
     assert_eq!(
         storage().get_item(KEY).unwrap().as_deref(),
@@ -69,10 +67,60 @@ async fn a_401_ends_the_session_of_that_token_only() {
 }
 
 #[wasm_bindgen_test]
+async fn a_workspace_resending_its_token_does_not_replace_the_agents_session() {
+    executor();
+    storage().remove_item(KEY).unwrap();
+    let net = FakeNetwork::install();
+    let session = Session::start();
+    let token = session.token();
+    session.offer("from-the-workspace".into());
+    // The workspace's token ends; the agent signs in on the form.
+    net.problem(401, "about:blank", "Unauthorized", "The session ended.");
+    let _ = client::me("from-the-workspace").await;
+    session.begin("signed-in-here".into());
+
+    // The workspace sends its state again (on `ready`): the same, refused, token.
+    session.offer("from-the-workspace".into());
+    assert_eq!(token.get_untracked().as_deref(), Some("signed-in-here"));
+    // A new token from the workspace is taken.
+    session.offer("new-from-the-workspace".into());
+    assert_eq!(
+        token.get_untracked().as_deref(),
+        Some("new-from-the-workspace")
+    );
+    // Offered again, it changes nothing.
+    session.begin("signed-in-again".into());
+    session.offer("new-from-the-workspace".into());
+    assert_eq!(token.get_untracked().as_deref(), Some("signed-in-again"));
+}
+
+#[wasm_bindgen_test]
+async fn signing_out_forgets_the_token_and_the_drafts() {
+    executor();
+    let _net = FakeNetwork::install();
+    storage()
+        .set_item("social-widget:draft:7", r#"{"text":"private"}"#)
+        .unwrap();
+    storage().set_item("unrelated", "kept").unwrap();
+    let session = Session::start();
+    session.begin("to-end".into());
+    session.sign_out();
+    idle().await;
+    assert_eq!(session.token().get_untracked(), None);
+    assert_eq!(session.ended.get_untracked(), Ended::SignedOut);
+    assert_eq!(storage().get_item("social-widget:draft:7").unwrap(), None);
+    assert_eq!(
+        storage().get_item("unrelated").unwrap().as_deref(),
+        Some("kept")
+    );
+    storage().remove_item("unrelated").unwrap();
+}
+
+#[wasm_bindgen_test]
 async fn the_tab_keeps_the_session_across_a_reload() {
     executor();
     storage().set_item(KEY, "kept-token").unwrap();
-    let session = Session::start(RwSignal::new(None));
+    let session = Session::start();
     assert_eq!(
         session.token().get_untracked().as_deref(),
         Some("kept-token")

@@ -49,7 +49,7 @@ fn loaded(model: ConversationModel, id: ConversationId) -> impl IntoView {
                 let state = model.open(conversation);
                 if let Some(token) = model.live_token() {
                     // Stops with this view: a switch leaves no stream of the last one.
-                    crate::live::follow(state, token, on_retry);
+                    crate::live::use_events(state, token, on_retry);
                 }
                 EitherOf3::B(view! { <Widget state/> })
             }

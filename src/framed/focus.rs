@@ -1,7 +1,8 @@
-//! Which of our conversations the workspace's focus names. Each workspace id is resolved
-//! once per session and remembered, and what is shown always derives from the focus now:
-//! an answer for an id the agent already left is only remembered, never shown (A → B → A
-//! quickly shows A, and loads nothing of B).
+//! Which of our conversations the workspace's focus names: a resource keyed on the focused
+//! id, so an answer for an id the agent already left is dropped (A → B → A quickly shows
+//! A), and what is shown is always what the current focus resolved to. Only "found" is
+//! remembered: a conversation that is not social yet (its mapping may arrive later) is
+//! asked about again each time it is focused.
 
 use leptos::prelude::*;
 use social_api::ConversationId;
@@ -28,45 +29,41 @@ pub struct Focus {
     pub current: Memo<Option<Resolution>>,
     /// Our id of the focused conversation, once found.
     pub conversation: Memo<Option<ConversationId>>,
-    known: RwSignal<Vec<(WorkspaceId, Resolution)>>,
+    resolving: LocalResource<Option<(WorkspaceId, Resolution)>>,
 }
 
 impl Focus {
-    /// Follows `host`'s focus, resolving each new id with `token`.
+    /// Follows `host`'s focus, resolving each id with `token`.
     pub fn follow(host: Host, token: String) -> Self {
-        let known = RwSignal::new(Vec::<(WorkspaceId, Resolution)>::new());
-        let lookup = move |id: &WorkspaceId| {
-            known.with(|known| {
-                known
-                    .iter()
-                    .find(|(of, _)| of == id)
-                    .map(|(_, r)| r.clone())
-            })
-        };
+        let found = StoredValue::new(Vec::<(WorkspaceId, ConversationId)>::new());
         let workspace = host.workspace;
-        Effect::new(move |_| {
-            let Some(id) = host.focused.get() else { return };
-            if known.with_untracked(|k| k.iter().any(|(of, _)| *of == id)) {
-                return;
-            }
-            known.update(|k| k.push((id.clone(), Resolution::Finding)));
-            let token = token.clone();
-            leptos::task::spawn_local(async move {
-                let resolution = match client::resolve(&token, workspace, &id.0).await {
-                    Ok(conversation) => Resolution::Found(conversation),
-                    Err(ApiError::NotFound) => Resolution::NotSocial,
-                    Err(error) => Resolution::Failed(error.to_string()),
+        let resolving = LocalResource::new(move || {
+            let (focused, token) = (host.focused.get(), token.clone());
+            async move {
+                let id = focused?;
+                let known = found.with_value(|f| f.iter().find(|(of, _)| *of == id).map(|f| f.1));
+                let resolution = match known {
+                    Some(conversation) => Resolution::Found(conversation),
+                    None => match client::resolve(&token, workspace, &id.0).await {
+                        Ok(conversation) => {
+                            found.update_value(|f| f.push((id.clone(), conversation)));
+                            Resolution::Found(conversation)
+                        }
+                        Err(ApiError::NotFound) => Resolution::NotSocial,
+                        Err(error) => Resolution::Failed(error.to_string()),
+                    },
                 };
-                known.update(|k| {
-                    if let Some(entry) = k.iter_mut().find(|(of, _)| *of == id) {
-                        entry.1 = resolution;
-                    }
-                });
-            });
+                Some((id, resolution))
+            }
         });
         let current = Memo::new(move |_| {
-            let id = host.focused.get()?;
-            Some(lookup(&id).unwrap_or(Resolution::Finding))
+            let focused = host.focused.get()?;
+            // The resource keeps its last answer while it asks about a new id: that answer
+            // belongs to the previous focus, and is never shown for this one.
+            Some(match resolving.get().flatten() {
+                Some((id, resolution)) if id == focused => resolution,
+                _ => Resolution::Finding,
+            })
         });
         let conversation = Memo::new(move |_| match current.get() {
             Some(Resolution::Found(id)) => Some(id),
@@ -75,18 +72,12 @@ impl Focus {
         Self {
             current,
             conversation,
-            known,
+            resolving,
         }
     }
 
-    /// Forgets a failed resolution of the focused id, so it is asked again.
-    pub fn retry(&self, host: Host) {
-        let Some(id) = host.focused.get_untracked() else {
-            return;
-        };
-        self.known
-            .update(|k| k.retain(|(of, r)| *of != id || !matches!(r, Resolution::Failed(_))));
-        // Re-run the effect: the focus is "new" again.
-        host.focused.set(Some(id));
+    /// Asks again about the focused id (after a failure).
+    pub fn retry(&self) {
+        self.resolving.refetch();
     }
 }

@@ -18,33 +18,24 @@ use crate::{
         sign_in::SignIn,
         status::{EmptyState, ErrorState, Loading},
     },
-    host::{bootstrap::Bootstrap, config, liveperson, post_message, Host},
+    host::{config, use_host, Host},
     session::Session,
     state::{Actor, ConversationModel, Failure},
 };
 use focus::{Focus, Resolution};
 
-/// The host bridge this page was given: LivePerson's when its SDK is on the page.
-fn start_host() -> (Host, bool) {
-    let config = config::read();
-    let bootstrap = Bootstrap::find();
-    let sdk = bootstrap.as_ref().and_then(Bootstrap::liveperson_sdk);
-    let host = match (bootstrap.clone(), sdk) {
-        (Some(bootstrap), Some(sdk)) => liveperson::start(bootstrap, sdk),
-        _ => post_message::start(&config, bootstrap.as_ref()),
-    };
-    (host, config.demo)
-}
-
 /// The framed widget: sign-in until there is a session, then the focused conversation.
 #[component]
 pub fn FramedHost() -> impl IntoView {
-    let (host, demo) = start_host();
+    let config = config::read();
+    let host = use_host(&config);
+    let demo = config.demo;
     host.apply_theme();
     if let Some(input) = host.workspace_input() {
         provide_context(input);
     }
-    let session = Session::start(host.token);
+    let session = Session::start();
+    host.on_token(move |token| session.offer(token));
     let token = session.token();
     view! {
         <main class="framed">
@@ -98,8 +89,11 @@ fn Focused(host: Host, session: Session, me: Me, token: String) -> impl IntoView
             let conversation = client::conversation(&token, id)
                 .await
                 .map_err(Failure::from)?;
-            // Opened is read, for this agent; a failure to say so costs nothing shown.
-            let _ = client::mark_read(&token, id).await;
+            // Opened is read, for this agent; not awaited: the agent waits for nothing, and
+            // a failure to say so costs nothing shown.
+            leptos::task::spawn_local(async move {
+                let _ = client::mark_read(&token, id).await;
+            });
             Ok(conversation)
         }
     })
@@ -136,7 +130,7 @@ fn Focused(host: Host, session: Session, me: Me, token: String) -> impl IntoView
                         Some(Resolution::Failed(why)) => Failure::Said(why),
                         _ => Failure::Said(String::new()),
                     }
-                    on_retry=Callback::new(move |()| focus.retry(host))
+                    on_retry=Callback::new(move |()| focus.retry())
                 />
             }),
             _ => EitherOf5::E(view! { <ConversationPanel model idle="Opening the conversation…"/> }),

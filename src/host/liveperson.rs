@@ -114,6 +114,9 @@ pub fn start(bootstrap: Bootstrap, sdk: Object) -> Host {
         }) as Rc<dyn Fn(String)>
     };
     let host = Host::new(Workspace::Liveperson, Some(writer), None);
+    // The page's postMessage queue is not for this bridge: the SDK has its own channel.
+    bootstrap.release_messages();
+    drop(bootstrap.take("messages"));
     let drain = {
         let bootstrap = bootstrap.clone();
         move || {

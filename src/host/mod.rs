@@ -64,10 +64,17 @@ pub struct Host {
     pub focused: RwSignal<Option<WorkspaceId>>,
     pub agent: RwSignal<Option<HostAgent>>,
     pub theme: RwSignal<Option<Theme>>,
-    /// A session token the workspace handed over (`auth`), if it does that.
-    pub token: RwSignal<Option<String>>,
+    /// Session tokens the workspace hands over (`auth`), for whoever takes them.
+    auth: StoredValue<Auth, LocalStorage>,
     write: StoredValue<Option<TextSink>, LocalStorage>,
     report: StoredValue<Option<TextSink>, LocalStorage>,
+}
+
+/// Tokens from the workspace: the last one, kept until someone takes them.
+#[derive(Default)]
+struct Auth {
+    waiting: Option<String>,
+    taker: Option<TextSink>,
 }
 
 /// Where a bridge sends text: the workspace's input, or its error log.
@@ -82,9 +89,31 @@ impl Host {
             focused: RwSignal::new(None),
             agent: RwSignal::new(None),
             theme: RwSignal::new(None),
-            token: RwSignal::new(None),
+            auth: StoredValue::new_local(Auth::default()),
             write: StoredValue::new_local(write),
             report: StoredValue::new_local(report),
+        }
+    }
+
+    /// The workspace handed over a session token (`auth`).
+    pub fn offer_token(&self, token: String) {
+        let taker = self.auth.with_value(|auth| auth.taker.clone());
+        match taker {
+            Some(take) => take(token),
+            None => self.auth.update_value(|auth| auth.waiting = Some(token)),
+        }
+    }
+
+    /// Hands every token the workspace offers to `take`, starting with one it offered
+    /// before anyone listened (messages that arrived before the widget started).
+    pub fn on_token(&self, take: impl Fn(String) + 'static) {
+        let take: TextSink = Rc::new(take);
+        let waiting = self.auth.try_update_value(|auth| {
+            auth.taker = Some(take.clone());
+            auth.waiting.take()
+        });
+        if let Some(token) = waiting.flatten() {
+            take(token);
         }
     }
 
@@ -123,6 +152,19 @@ impl Host {
                 None => root.remove_attribute("data-theme"),
             };
         });
+    }
+}
+
+/// The host bridge this page was given at start-up: LivePerson's when its SDK is on the
+/// page (the inline script initialised it), else the postMessage protocol. Call once.
+pub fn use_host(config: &social_api::workspace::WidgetConfig) -> Host {
+    let bootstrap = bootstrap::Bootstrap::find();
+    let sdk = bootstrap
+        .as_ref()
+        .and_then(bootstrap::Bootstrap::liveperson_sdk);
+    match (bootstrap.clone(), sdk) {
+        (Some(bootstrap), Some(sdk)) => liveperson::start(bootstrap, sdk),
+        _ => post_message::start(config, bootstrap.as_ref()),
     }
 }
 

@@ -79,7 +79,7 @@ impl Channel {
             HostMessage::Focus(id) => host.focused.set(id),
             HostMessage::Theme(theme) => host.theme.set(Some(theme)),
             HostMessage::Agent(agent) => host.agent.set(Some(agent)),
-            HostMessage::Auth(token) => host.token.set(Some(token)),
+            HostMessage::Auth(token) => host.offer_token(token),
         }
     }
 }

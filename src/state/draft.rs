@@ -89,6 +89,11 @@ impl Drafts {
     }
 }
 
+/// Forgets every draft this tab kept (at sign-out: the next agent must not find them).
+pub fn forget_all() {
+    stored::forget_all();
+}
+
 /// The drafts in `sessionStorage`: this tab only, gone when it closes, never sent anywhere.
 mod stored {
     use social_api::{compose::ComposerDraft, ConversationId};
@@ -99,6 +104,17 @@ mod stored {
 
     fn storage() -> Option<web_sys::Storage> {
         web_sys::window()?.session_storage().ok()?
+    }
+
+    pub(super) fn forget_all() {
+        let Some(storage) = storage() else { return };
+        let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter(|key| key.starts_with("social-widget:draft:"))
+            .collect();
+        for key in keys {
+            let _ = storage.remove_item(&key);
+        }
     }
 
     pub(super) fn read(id: ConversationId) -> Option<ComposerDraft> {

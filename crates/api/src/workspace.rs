@@ -41,6 +41,48 @@ pub struct WorkspaceConversation {
     pub id: ConversationId,
 }
 
+/// The longest workspace id kept, in characters: the widget's postMessage protocol carries
+/// texts of up to 512.
+pub const MAX_WORKSPACE_ID_CHARS: usize = 512;
+
+/// Body of `PUT /api/conversations/{id}/workspace-ids/{workspace}` (admins only): the
+/// workspace calls the conversation `workspace_id` from now on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceIdLink {
+    pub workspace_id: String,
+}
+
+/// Why a workspace id cannot be recorded; the text is the answer's detail.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadWorkspaceId {
+    #[error("The workspace id is empty.")]
+    Empty,
+    #[error(
+        "The workspace id is {length} characters long; at most {MAX_WORKSPACE_ID_CHARS} are kept."
+    )]
+    TooLong { length: usize },
+    #[error("The workspace id contains a control character (U+{code:04X}).")]
+    ControlCharacter { code: u32 },
+}
+
+/// Whether `id` can be a workspace's name for a conversation: something besides spaces,
+/// at most [`MAX_WORKSPACE_ID_CHARS`], no control character (as the widget's protocol
+/// takes its texts, so every id the widget sends can be recorded).
+pub fn check_workspace_id(id: &str) -> Result<(), BadWorkspaceId> {
+    if id.trim().is_empty() {
+        return Err(BadWorkspaceId::Empty);
+    }
+    let length = id.chars().count();
+    if length > MAX_WORKSPACE_ID_CHARS {
+        return Err(BadWorkspaceId::TooLong { length });
+    }
+    match id.chars().find(|c| c.is_control()) {
+        Some(c) => Err(BadWorkspaceId::ControlCharacter { code: c.into() }),
+        None => Ok(()),
+    }
+}
+
 /// Body of `POST /api/session`: an agent signs in with e-mail and password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -66,4 +108,59 @@ pub struct DemoAgent {
     pub account_name: String,
     pub name: String,
     pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspace_ids_are_visible_text_of_at_most_512_characters() {
+        let at_most = "é".repeat(MAX_WORKSPACE_ID_CHARS);
+        let too_long = "a".repeat(MAX_WORKSPACE_ID_CHARS + 1);
+        let cases: [(&str, Result<(), BadWorkspaceId>); 9] = [
+            ("acme-ws-1", Ok(())),
+            ("3f2b9c1e-7a4d-4c2b-9e1f-0a1b2c3d4e5f", Ok(())),
+            ("an id with spaces", Ok(())),
+            (&at_most, Ok(())),
+            ("", Err(BadWorkspaceId::Empty)),
+            ("  ", Err(BadWorkspaceId::Empty)),
+            (&too_long, Err(BadWorkspaceId::TooLong { length: 513 })),
+            (
+                "ws\n1",
+                Err(BadWorkspaceId::ControlCharacter { code: 0x0a }),
+            ),
+            (
+                "ws\u{7f}",
+                Err(BadWorkspaceId::ControlCharacter { code: 0x7f }),
+            ),
+        ];
+        for (id, expected) in cases {
+            assert_eq!(check_workspace_id(id), expected, "{id:?}");
+        }
+    }
+
+    #[test]
+    fn a_bad_workspace_id_says_what_is_wrong() {
+        assert_eq!(
+            BadWorkspaceId::TooLong { length: 600 }.to_string(),
+            "The workspace id is 600 characters long; at most 512 are kept."
+        );
+        assert_eq!(
+            BadWorkspaceId::ControlCharacter { code: 9 }.to_string(),
+            "The workspace id contains a control character (U+0009)."
+        );
+    }
+
+    #[test]
+    fn a_link_refuses_unknown_fields() {
+        let read = |json: &str| serde_json::from_str::<WorkspaceIdLink>(json);
+        assert_eq!(
+            read(r#"{"workspace_id":"acme-ws-9"}"#).expect("reads"),
+            WorkspaceIdLink {
+                workspace_id: "acme-ws-9".into()
+            }
+        );
+        assert!(read(r#"{"workspace_id":"x","workspace":"custom"}"#).is_err());
+    }
 }

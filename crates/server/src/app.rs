@@ -7,6 +7,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -19,6 +20,7 @@ use crate::config::Config;
 use crate::embedding::Embedding;
 use crate::error::ApiError;
 use crate::events::Hub;
+use crate::password::Verifier;
 use crate::platforms::{NotConnected, Platform, RecordingPlatform};
 use crate::static_files::Site;
 use crate::store::{self, Store, StoreError};
@@ -39,7 +41,16 @@ pub struct AppState {
     pub events: Hub,
     /// When sessions end.
     pub sessions: SessionPolicy,
+    /// How often an open event stream checks that its session still holds (idle expiry,
+    /// or signed out on another instance); tests shorten it.
+    pub session_recheck: Duration,
+    /// Password checks, a few at a time.
+    pub passwords: Verifier,
 }
+
+/// [`AppState::session_recheck`] in production: a stream outlives its session by at most
+/// this much.
+pub const SESSION_RECHECK: Duration = Duration::from_secs(60);
 
 /// Why the server could not start or stopped early.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +103,8 @@ impl AppState {
                 idle: config.session_idle,
                 max: config.session_max,
             },
+            session_recheck: SESSION_RECHECK,
+            passwords: Verifier::per_core(),
         })
     }
 
@@ -103,6 +116,15 @@ impl AppState {
     /// The same state with another clock (tests fix the time).
     pub fn with_clock(self, clock: Clock) -> Self {
         Self { clock, ..self }
+    }
+
+    /// The same state with open streams checking their session every `every` (tests move
+    /// the clock and want to see a stream end soon after).
+    pub fn with_session_recheck(self, every: Duration) -> Self {
+        Self {
+            session_recheck: every,
+            ..self
+        }
     }
 
     /// The time now, as the rules take it.

@@ -1,5 +1,6 @@
 //! Bearer-token sessions: making tokens, hashing them for storage, when sessions end
-//! ([`SessionPolicy`]), and the [`AgentSession`] extractor every `/api` handler takes.
+//! ([`SessionPolicy`]), and the [`AgentSession`] extractor every `/api` handler takes
+//! ([`AdminSession`] for what only an admin may do).
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
@@ -8,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
-use social_api::Timestamp;
+use social_api::{Role, Timestamp};
 use std::time::Duration;
 
 use crate::app::AppState;
@@ -139,6 +140,29 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let bearer = BearerSession::from_request_parts(parts, state).await?;
         Ok(AgentSession(bearer.session))
+    }
+}
+
+/// The signed-in agent, an admin of the account: anyone else gets 403 `admin-only` (after
+/// the 401s of [`AgentSession`]) before the handler reads the request any further.
+#[derive(Debug, Clone)]
+pub struct AdminSession(pub Session);
+
+impl<S> FromRequestParts<S> for AdminSession
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let AgentSession(session) = AgentSession::from_request_parts(parts, state).await?;
+        if session.agent.role != Role::Admin {
+            return Err(ApiError::AdminOnly(
+                "Only an admin of the account may do this.",
+            ));
+        }
+        Ok(AdminSession(session))
     }
 }
 

@@ -59,6 +59,10 @@ pub enum ApiError {
     /// the password was not checked.
     #[error("sign-in locked for {retry_after_secs} s")]
     SignInLocked { retry_after_secs: u64 },
+    /// 403 `admin-only`: the signed-in agent is not an admin; the detail says what only
+    /// an admin may do.
+    #[error("admins only: {0}")]
+    AdminOnly(&'static str),
     /// 404: nothing here, or nothing this account may see (the same answer for both).
     #[error("not found: {0}")]
     NotFound(&'static str),
@@ -75,6 +79,10 @@ pub enum ApiError {
     /// reused for another request, or its first request is still running.
     #[error("idempotency key: {0:?}")]
     IdempotencyKey(KeyProblem),
+    /// 409 `workspace-id-taken`: the workspace id names another conversation of the
+    /// account; the detail says which.
+    #[error("workspace id taken: {0}")]
+    WorkspaceIdTaken(String),
     /// 413: the body is larger than any action needs.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -161,6 +169,9 @@ impl ApiError {
                     in_minutes(*retry_after_secs)
                 ),
             ),
+            ApiError::AdminOnly(what) => {
+                Answer::own(S::FORBIDDEN, "admin-only", "Only an admin may do this", *what)
+            }
             ApiError::NotFound(what) => Answer::plain(S::NOT_FOUND, Some((*what).into())),
             ApiError::MethodNotAllowed => Answer::plain(S::METHOD_NOT_ALLOWED, None),
             ApiError::Unprocessable(d) => {
@@ -198,6 +209,12 @@ impl ApiError {
                 "idempotency-key-in-progress",
                 "Request still in progress",
                 "The first request with this Idempotency-Key is still running; ask again shortly.",
+            ),
+            ApiError::WorkspaceIdTaken(detail) => Answer::own(
+                S::CONFLICT,
+                "workspace-id-taken",
+                "Workspace id taken",
+                detail.clone(),
             ),
             ApiError::PayloadTooLarge => Answer::plain(S::PAYLOAD_TOO_LARGE, None),
             ApiError::Platform(error) => Answer::own(

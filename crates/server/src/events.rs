@@ -22,10 +22,12 @@ pub struct Logged {
     pub change: Arc<str>,
 }
 
-/// The broadcast side of the event log.
+/// The broadcast side of the event log, and of sessions ending.
 #[derive(Debug, Clone)]
 pub struct Hub {
     sender: broadcast::Sender<Logged>,
+    /// The token hashes of sessions that just ended here: their streams end at once.
+    ended: broadcast::Sender<Arc<str>>,
     /// Turns true when the server stops: open streams end, so shutdown does not wait for
     /// them (browsers reconnect to another instance, or to this one once restarted).
     stopping: watch::Sender<bool>,
@@ -40,10 +42,13 @@ impl Default for Hub {
 impl Hub {
     /// A stream that falls this far behind is told to read the conversation again.
     const CAPACITY: usize = 1024;
+    /// Sign-outs a stream may not have looked at yet before it ends anyway.
+    const ENDED_CAPACITY: usize = 256;
 
     pub fn new() -> Self {
         Self {
             sender: broadcast::channel(Self::CAPACITY).0,
+            ended: broadcast::channel(Self::ENDED_CAPACITY).0,
             stopping: watch::channel(false).0,
         }
     }
@@ -59,6 +64,33 @@ impl Hub {
         async move {
             // An error means the hub is gone, which is a stop as well.
             let _ = stopping.wait_for(|stopping| *stopping).await;
+        }
+    }
+
+    /// Ends the open streams of the session whose token has this SHA-256.
+    pub fn end_session(&self, token_sha256: &str) {
+        // No stream open is not an error.
+        let _ = self.ended.send(token_sha256.into());
+    }
+
+    /// Resolves once [`Hub::end_session`] names this session, from the call on (the
+    /// listening starts here, not at the first poll). A stream that fell so far behind
+    /// that it may have missed its own sign-out ends as well: its widget reconnects with a
+    /// new ticket if the session still holds.
+    pub fn session_ended(
+        &self,
+        token_sha256: &str,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut ended = self.ended.subscribe();
+        let token_sha256: Arc<str> = token_sha256.into();
+        async move {
+            loop {
+                match ended.recv().await {
+                    Ok(hash) if hash == token_sha256 => return,
+                    Ok(_) => {}
+                    Err(_) => return,
+                }
+            }
         }
     }
 

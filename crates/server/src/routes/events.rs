@@ -1,7 +1,9 @@
 //! `POST /api/events/ticket` and `GET /api/conversations/{id}/events?ticket=…`: the live
 //! stream of one conversation as Server-Sent Events. `EventSource` sends no headers, so a
 //! single-use ticket of a minute opens the stream; the session token never goes in a URL.
-//! A reconnect with `Last-Event-ID` replays what it missed from the event log.
+//! A reconnect with `Last-Event-ID` replays what it missed from the event log. A stream
+//! lasts as long as its session: it ends on sign-out, at the session's cap, and once the
+//! session has gone unused too long.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -19,6 +21,7 @@ use tokio_stream::wrappers::{errors::BroadcastStreamRecvError, BroadcastStream};
 use crate::app::AppState;
 use crate::auth::{new_token, token_sha256, BearerSession};
 use crate::error::{ApiError, ApiPath, ApiQuery, AuthFailure};
+use crate::store::{SessionEnds, TicketSession};
 
 /// How long a ticket opens a stream.
 const TICKET_LIFETIME_MS: i64 = 60_000;
@@ -55,11 +58,16 @@ pub async fn stream(
     ApiQuery(params): ApiQuery<StreamParams>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let session = state
+    let TicketSession {
+        session,
+        token_sha256: session_sha256,
+        ends,
+    } = state
         .store
         .redeem_ticket(&token_sha256(&params.ticket), state.now())
         .await?
         .ok_or(ApiError::Unauthorized(AuthFailure::Unknown))?;
+    let session_over = session_end(&state, session_sha256, ends);
     state
         .store
         .conversation(&session, id)
@@ -105,11 +113,54 @@ pub async fn stream(
             }
         })
     });
+    let stopped = state.events.stopped();
+    let over = async move {
+        tokio::select! {
+            () = stopped => {},
+            () = session_over => {},
+        }
+    };
     let events = stream::iter(head.into_iter().chain(replay))
         .chain(live)
-        .take_until(state.events.stopped())
+        .take_until(over)
         .map(Ok::<_, Infallible>);
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// Resolves when the stream's session ends: signed out here (the hub says so at once), at
+/// its cap (a timer), or found ended or unused too long by a check every
+/// `state.session_recheck` (a sign-out on another instance, the idle expiry). The
+/// sign-out is listened for from this call on.
+fn session_end(
+    state: &AppState,
+    token_sha256: String,
+    ends: SessionEnds,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let signed_out = state.events.session_ended(&token_sha256);
+    let to_cap = u64::try_from(ends.expires_at.0.saturating_sub(state.now().0)).unwrap_or(0);
+    let cap = tokio::time::Instant::now() + Duration::from_millis(to_cap);
+    let state = state.clone();
+    let lapsed = async move {
+        let every = state.session_recheck.max(Duration::from_millis(1));
+        let mut checks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        checks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            checks.tick().await;
+            match state.store.session(&token_sha256).await {
+                Ok(Some(stored)) if state.now() < stored.ends.idle_expires_at => {}
+                Ok(_) => return,
+                // The database failing for a moment does not end a live session's stream.
+                Err(error) => tracing::warn!(%error, "a stream could not check its session"),
+            }
+        }
+    };
+    async move {
+        tokio::select! {
+            () = signed_out => {},
+            () = tokio::time::sleep_until(cap) => {},
+            () = lapsed => {},
+        }
+    }
 }
 
 fn change_event(id: i64, change: &str) -> Event {

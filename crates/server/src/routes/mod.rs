@@ -44,6 +44,10 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route("/conversations", get(conversations::list))
         .route("/conversations/{id}", get(conversations::detail))
         .route("/conversations/{id}/read", put(conversations::mark_read))
+        .route(
+            "/conversations/{id}/workspace-ids/{workspace}",
+            put(workspaces::link),
+        )
         .route("/conversations/{id}/events", get(events::stream))
         .route("/events/ticket", post(events::ticket))
         .route("/session", post(session::sign_in))

@@ -16,7 +16,6 @@ use social_api::Timestamp;
 use crate::app::AppState;
 use crate::auth::{new_token, token_sha256, BearerSession};
 use crate::error::{ApiError, ApiJson};
-use crate::password;
 use crate::store::AttemptClaim;
 
 /// Failed sign-ins allowed per e-mail within [`WINDOW_MS`].
@@ -60,14 +59,23 @@ pub async fn sign_in(
     } else {
         None
     };
-    let stored = agent.as_ref().and_then(|a| a.password_hash.clone());
+    // The demo's people share a published password: it signs them in only while the
+    // server runs the demo, not in a database that once did.
+    let demo_only = agent.as_ref().is_some_and(|a| a.demo_seeded && !state.demo);
+    let stored = agent
+        .as_ref()
+        .filter(|_| !demo_only)
+        .and_then(|a| a.password_hash.clone());
     let reason = match (&agent, &stored) {
         (None, _) => "unknown e-mail",
+        (Some(_), None) if demo_only => "a demo agent outside demo mode",
         (Some(_), None) => "no password set",
         (Some(_), Some(_)) => "wrong password",
     };
     // Also without an agent or a hash: the same work, so timing tells no e-mails apart.
-    let matches = password::verify_blocking(request.password, stored)
+    let matches = state
+        .passwords
+        .verify(request.password, stored)
         .await
         .map_err(|error| ApiError::Internal(error.to_string()))?;
     let Some(agent) = agent.filter(|_| matches) else {
@@ -92,12 +100,14 @@ pub async fn sign_in(
     }))
 }
 
-/// Ends the bearer's session: 204, and the token answers 401 from now on.
+/// Ends the bearer's session: 204, the token answers 401 from now on, and the session's
+/// open event streams on this instance end (on others, at their next check).
 pub async fn logout(
     State(state): State<AppState>,
     bearer: BearerSession,
 ) -> Result<StatusCode, ApiError> {
     state.store.end_session(&bearer.token_sha256).await?;
+    state.events.end_session(&bearer.token_sha256);
     tracing::info!(agent = bearer.session.agent.id.0, "signed out");
     Ok(StatusCode::NO_CONTENT)
 }

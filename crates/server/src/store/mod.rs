@@ -55,6 +55,26 @@ pub struct SessionEnds {
     pub expires_at: Timestamp,
 }
 
+/// What a redeemed stream ticket opens: its session, which one, and when it ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketSession {
+    pub session: Session,
+    /// The SHA-256 of the session's token.
+    pub token_sha256: String,
+    pub ends: SessionEnds,
+}
+
+/// What recording a workspace id for a conversation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkspaceLink {
+    /// The conversation has this id in the workspace now (it may have had it before).
+    Linked,
+    /// The account has no such conversation.
+    NoConversation,
+    /// The id names another conversation of the account (`None`: it did a moment ago).
+    Taken(Option<ConversationId>),
+}
+
 /// An agent as a password sign-in finds them by e-mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasswordAgent {
@@ -62,6 +82,8 @@ pub struct PasswordAgent {
     pub session: Session,
     /// The argon2id PHC string; `None`: no password sign-in for this agent.
     pub password_hash: Option<String>,
+    /// Written by the `--demo` seed: the password is the published demo one.
+    pub demo_seeded: bool,
 }
 
 /// Whether a sign-in attempt may go ahead.
@@ -274,6 +296,17 @@ pub trait Store: Send + Sync + 'static {
         workspace_id: &str,
     ) -> Result<Option<ConversationId>, StoreError>;
 
+    /// Records that `workspace` calls a conversation of the session's account
+    /// `workspace_id`, replacing the id it had there. Atomic: of two conversations raced
+    /// onto one id, one gets it and the other [`WorkspaceLink::Taken`].
+    async fn link_workspace_id(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        workspace: Workspace,
+        workspace_id: &str,
+    ) -> Result<WorkspaceLink, StoreError>;
+
     /// Every workspace id of the session's account's conversations in `workspace`.
     async fn workspace_ids(
         &self,
@@ -426,7 +459,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         ticket_sha256: &str,
         now: Timestamp,
-    ) -> Result<Option<Session>, StoreError>;
+    ) -> Result<Option<TicketSession>, StoreError>;
 
     /// Stores a consumer's message (the demo's stand-in for a platform webhook).
     async fn insert_consumer_message(

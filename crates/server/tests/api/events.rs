@@ -8,7 +8,7 @@ use reqwest::{header, StatusCode};
 use social_api::events::{Change, EventTicket};
 use social_api::{ConversationId, Delivery, DemoConsumerMessage, Message, Role, Space};
 
-use crate::helpers::{json, problem, text_in, TestApp};
+use crate::helpers::{json, problem, text_in, Options, TestApp, HOUR_MS};
 
 /// One server-sent event as the stream wrote it.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +79,18 @@ impl Stream {
                 .expect("bytes");
             self.buffer.push_str(&String::from_utf8_lossy(&chunk));
         }
+    }
+
+    /// The body ends within two seconds (what it still sends before is skipped).
+    async fn ends(&mut self) {
+        let end = async {
+            while let Some(chunk) = self.body.next().await {
+                chunk.expect("bytes");
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(2), end)
+            .await
+            .expect("the stream ends within 2 s");
     }
 
     fn change(event: &Sse) -> Change {
@@ -372,4 +384,74 @@ async fn stopping_the_server_ends_open_streams() {
         end.is_none(),
         "the body ended rather than sent more: {end:?}"
     );
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_sessions_open_streams_and_no_other() {
+    let app = TestApp::spawn().await;
+    let dana = app.token("demo", Role::Agent).await;
+    let other_tab = app.token("demo", Role::Agent).await;
+    let james = app.conversation_id(&dana, "James").await;
+    let mut signed_out = app.stream(&dana, james, None, None).await;
+    let mut going_on = app.stream(&other_tab, james, None, None).await;
+    signed_out.quiet().await;
+
+    assert_eq!(app.logout(&dana).await.status(), StatusCode::NO_CONTENT);
+
+    // At once: the periodic check (a minute here) is not what ends it.
+    signed_out.ends().await;
+    app.play_consumer(&other_tab, james, Space::Private, "still here?")
+        .await;
+    assert!(matches!(
+        Stream::change(&going_on.next().await),
+        Change::Message(m) if m.text == "still here?"
+    ));
+}
+
+/// A server whose streams check their session every 100 ms, as the test moves its clock.
+async fn checking_often() -> TestApp {
+    TestApp::spawn_with(Options {
+        session_recheck: Some(Duration::from_millis(100)),
+        ..Options::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_stream_ends_once_its_session_has_gone_unused_for_the_idle_time() {
+    let app = checking_often().await;
+    let unused = app.token("demo", Role::Agent).await;
+    let used = app.token("demo", Role::Agent).await;
+    let james = app.conversation_id(&unused, "James").await;
+    let mut ending = app.stream(&unused, james, None, None).await;
+    let mut going_on = app.stream(&used, james, None, None).await;
+
+    app.advance(7 * HOUR_MS);
+    assert_eq!(app.me(Some(&used)).await.status(), StatusCode::OK);
+    app.advance(HOUR_MS - 1);
+    ending.quiet().await;
+    app.advance(1);
+
+    ending.ends().await;
+    app.play_consumer(&used, james, Space::Private, "hello")
+        .await;
+    assert!(
+        matches!(Stream::change(&going_on.next().await), Change::Message(m) if m.text == "hello")
+    );
+}
+
+#[tokio::test]
+async fn a_stream_ends_once_its_session_is_past_its_cap_however_busy() {
+    let app = checking_often().await;
+    let dana = app.token("demo", Role::Agent).await;
+    let james = app.conversation_id(&dana, "James").await;
+    let mut stream = app.stream(&dana, james, None, None).await;
+    for _ in 0..5 {
+        app.advance(2 * HOUR_MS);
+        assert_eq!(app.me(Some(&dana)).await.status(), StatusCode::OK);
+    }
+    stream.quiet().await;
+
+    app.advance(2 * HOUR_MS);
+    stream.ends().await;
 }

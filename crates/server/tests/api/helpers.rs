@@ -52,6 +52,10 @@ pub struct Options {
     /// `--session-idle` and `--session-max`.
     pub session_idle: Duration,
     pub session_max: Duration,
+    /// How often open streams check their session (`None`: as in production).
+    pub session_recheck: Option<Duration>,
+    /// Serve this database (another `TestApp`'s) instead of a fresh one.
+    pub database_url: Option<String>,
 }
 
 impl Default for Options {
@@ -64,6 +68,8 @@ impl Default for Options {
             dev_workspace: false,
             session_idle: Duration::from_secs(8 * 3600),
             session_max: Duration::from_secs(12 * 3600),
+            session_recheck: None,
+            database_url: None,
         }
     }
 }
@@ -80,6 +86,8 @@ pub struct TestApp {
     pub clock: Clock,
     /// A second connection to the same file, to look at rows directly.
     pub pool: SqlitePool,
+    /// The database served, for another server on the same file.
+    pub database_url: String,
     _dir: TempDir,
 }
 
@@ -119,10 +127,12 @@ impl TestApp {
         if options.widget_built {
             write_widget(&static_dir);
         }
-        let database_url = format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("data").join("test.db").display()
-        );
+        let database_url = options.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("data").join("test.db").display()
+            )
+        });
         // Bound first, as `app::serve` does: the config names the ports really listened on.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -155,11 +165,14 @@ impl TestApp {
         };
         let platform = Arc::new(RecordingPlatform::new());
         let clock = Clock::fixed(system_now());
-        let state = AppState::from_config(&config)
+        let mut state = AppState::from_config(&config)
             .await
             .expect("state")
             .with_platform(platform.clone())
             .with_clock(clock.clone());
+        if let Some(every) = options.session_recheck {
+            state = state.with_session_recheck(every);
+        }
         let app = router(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         let dev_base = dev_listener.map(|dev| {
@@ -181,6 +194,7 @@ impl TestApp {
             platform,
             clock,
             pool,
+            database_url,
             _dir: dir,
         }
     }
@@ -261,6 +275,43 @@ impl TestApp {
             Some(token),
         )
         .await
+    }
+
+    /// `PUT /api/conversations/{id}/workspace-ids/{workspace}` with a raw JSON body.
+    pub async fn link_workspace_id_raw(
+        &self,
+        token: &str,
+        conversation: &str,
+        workspace: &str,
+        body: &str,
+    ) -> Response {
+        self.client
+            .put(format!(
+                "{}/api/conversations/{conversation}/workspace-ids/{workspace}",
+                self.base
+            ))
+            .bearer_auth(token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("PUT")
+    }
+
+    /// `PUT /api/conversations/{id}/workspace-ids/{workspace}` `{"workspace_id"}`.
+    pub async fn link_workspace_id(
+        &self,
+        token: &str,
+        conversation: ConversationId,
+        workspace: &str,
+        workspace_id: &str,
+    ) -> Response {
+        let body = serde_json::to_string(&social_api::workspace::WorkspaceIdLink {
+            workspace_id: workspace_id.into(),
+        })
+        .expect("JSON");
+        self.link_workspace_id_raw(token, &conversation.to_string(), workspace, &body)
+            .await
     }
 
     /// A GET on the dev workspace's origin.

@@ -278,3 +278,54 @@ async fn short_sessions_follow_the_configured_durations() {
     app.advance(600_000);
     problem(app.me(Some(&demo.token)).await, StatusCode::UNAUTHORIZED).await;
 }
+
+#[tokio::test]
+async fn the_demo_password_signs_demo_agents_in_only_while_the_server_runs_the_demo() {
+    let demo = TestApp::spawn().await;
+    signed_in(&demo, DANA).await;
+
+    // The same database, served for real afterwards.
+    let production = TestApp::spawn_with(Options {
+        demo: false,
+        database_url: Some(demo.database_url.clone()),
+        ..Options::default()
+    })
+    .await;
+    let refused = problem(
+        production.sign_in(DANA, DEMO_PASSWORD).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    let wrong = problem(
+        production.sign_in(DANA, "demo-passwort").await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(refused, wrong, "the same words as a wrong password");
+    assert_eq!(refused.detail.as_deref(), Some(WRONG));
+    problem(
+        production
+            .sign_in("greta@globex.example", DEMO_PASSWORD)
+            .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+
+    // An agent the demo did not write signs in there with their own password.
+    let hash = social_server::password::hash("a real password").expect("hashes");
+    sqlx::query(
+        "INSERT INTO agents (account_id, name, kind, role, email, password_hash)
+         SELECT id, 'Rita Real', 'human', 'agent', 'rita@acme.example', ? FROM accounts
+         WHERE slug = 'demo'",
+    )
+    .bind(hash)
+    .execute(&production.pool)
+    .await
+    .expect("a real agent");
+    let rita = production
+        .sign_in("rita@acme.example", "a real password")
+        .await;
+    assert_eq!(rita.status(), StatusCode::OK);
+    // And the demo still signs Dana in.
+    signed_in(&demo, DANA).await;
+}

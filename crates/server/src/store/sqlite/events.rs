@@ -1,8 +1,8 @@
 //! The event log and the stream tickets in SQLite. Every statement is limited to the
 //! session's account.
 
-use super::rows::{name, SessionRow};
-use crate::store::{Session, StoreError};
+use super::rows::name;
+use crate::store::{Session, StoreError, TicketSession};
 use social_api::{ConversationId, MessageId, Space, Timestamp};
 use sqlx::SqlitePool;
 
@@ -73,7 +73,7 @@ pub(super) async fn redeem_ticket(
     pool: &SqlitePool,
     ticket_sha256: &str,
     now: Timestamp,
-) -> Result<Option<Session>, StoreError> {
+) -> Result<Option<TicketSession>, StoreError> {
     let taken: Option<(String, i64)> = sqlx::query_as(
         "DELETE FROM event_tickets WHERE ticket_sha256 = ? RETURNING session_sha256, expires_at",
     )
@@ -86,18 +86,14 @@ pub(super) async fn redeem_ticket(
     if expires_at <= now.0 {
         return Ok(None);
     }
-    let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT s.account_id, a.slug, g.id AS agent_id, g.name, g.kind, g.role
-         FROM sessions s
-         JOIN accounts a ON a.id = s.account_id
-         JOIN agents g ON g.id = s.agent_id AND g.account_id = s.account_id
-         WHERE s.token_sha256 = ? AND s.idle_expires_at > ?",
-    )
-    .bind(session_sha256)
-    .bind(now.0)
-    .fetch_optional(pool)
-    .await?;
-    row.map(SessionRow::into_session).transpose()
+    let stored = super::sessions::session(pool, &session_sha256).await?;
+    Ok(stored
+        .filter(|stored| now < stored.ends.idle_expires_at)
+        .map(|stored| TicketSession {
+            session: stored.session,
+            token_sha256: session_sha256,
+            ends: stored.ends,
+        }))
 }
 
 pub(super) async fn insert_consumer_message(

@@ -11,6 +11,7 @@ mod workspaces;
 use super::{
     Attempt, AttemptClaim, KeyClaim, KeyRecord, NewMessage, PasswordAgent, SavedResponse,
     SeedAccount, SeedOutcome, SendingMode, Session, SessionEnds, Store, StoreError, StoredSession,
+    TicketSession, WorkspaceLink,
 };
 use async_trait::async_trait;
 use rows::{parse, preview, ConversationRow, MessageRow, SummaryRow};
@@ -146,6 +147,17 @@ impl Store for SqliteStore {
         workspace: Workspace,
     ) -> Result<Vec<(ConversationId, String)>, StoreError> {
         workspaces::workspace_ids(&self.pool, session, workspace).await
+    }
+
+    async fn link_workspace_id(
+        &self,
+        session: &Session,
+        conversation: ConversationId,
+        workspace: Workspace,
+        workspace_id: &str,
+    ) -> Result<WorkspaceLink, StoreError> {
+        workspaces::link_workspace_id(&self.pool, session, conversation, workspace, workspace_id)
+            .await
     }
 
     async fn conversations(
@@ -430,7 +442,7 @@ impl Store for SqliteStore {
         &self,
         ticket_sha256: &str,
         now: Timestamp,
-    ) -> Result<Option<Session>, StoreError> {
+    ) -> Result<Option<TicketSession>, StoreError> {
         events::redeem_ticket(&self.pool, ticket_sha256, now).await
     }
 
@@ -559,6 +571,105 @@ mod tests {
                 "{table}.{column}"
             );
         }
+    }
+
+    /// A database as the migrations before `last` left it, with `rows` written then.
+    async fn migrated_before(last: &str, rows: &str) -> SqlitePool {
+        let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let older = tempfile::tempdir().expect("temp dir");
+        for file in std::fs::read_dir(&all).expect("migrations") {
+            let file = file.expect("a migration").path();
+            let name = file
+                .file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
+            if name.as_str() < last {
+                std::fs::copy(&file, older.path().join(&name)).expect("copied");
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(SqliteConnectOptions::from_str("sqlite::memory:").expect("url"))
+            .await
+            .expect("opens");
+        sqlx::migrate::Migrator::new(older.path())
+            .await
+            .expect("older migrations")
+            .run(&pool)
+            .await
+            .expect("migrates");
+        sqlx::raw_sql(rows).execute(&pool).await.expect("old rows");
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .expect("migrates on");
+        pool
+    }
+
+    #[tokio::test]
+    async fn the_agents_of_a_demo_seeded_before_the_mark_are_marked_and_no_one_else() {
+        let pool = migrated_before(
+            "20250801000000",
+            "INSERT INTO accounts (id, slug, name) VALUES (1, 'demo', 'Acme Outdoor'),
+                (2, 'other', 'Globex'), (3, 'acme', 'Acme for real');
+             INSERT INTO agents (account_id, name, kind, role, email, password_hash) VALUES
+                (1, 'Dana Agent', 'human', 'agent', 'dana@acme-outdoor.example', 'x'),
+                (1, 'Acme Assistant', 'bot', 'agent', NULL, NULL),
+                (2, 'Greta Admin', 'human', 'admin', 'greta@globex.example', 'x'),
+                (3, 'Rita Real', 'human', 'agent', 'rita@acme.example', 'x');",
+        )
+        .await;
+        let marked: Vec<(String, bool)> =
+            sqlx::query_as("SELECT name, demo_seeded FROM agents ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .expect("agents");
+        let names = |seeded: bool| -> Vec<&str> {
+            marked
+                .iter()
+                .filter(|(_, s)| *s == seeded)
+                .map(|(n, _)| n.as_str())
+                .collect()
+        };
+        assert_eq!(names(true), ["Dana Agent", "Acme Assistant", "Greta Admin"]);
+        assert_eq!(names(false), ["Rita Real"]);
+    }
+
+    #[tokio::test]
+    async fn workspace_ids_keep_their_rows_and_may_grow_to_512_characters() {
+        let pool = migrated_before(
+            "20250802000000",
+            "INSERT INTO accounts (id, slug, name) VALUES (1, 'demo', 'Acme Outdoor');
+             INSERT INTO brand_channels (id, account_id, source, platform_id, name)
+                VALUES (1, 1, 'x', 'b', 'Acme');
+             INSERT INTO consumers (id, account_id, source, platform_id, display_name)
+                VALUES (1, 1, 'x', 'c', 'Chris');
+             INSERT INTO conversations (id, account_id, brand_channel_id, consumer_id)
+                VALUES (7, 1, 1, 1), (8, 1, 1, 1);
+             INSERT INTO workspace_conversations VALUES (1, 'custom', 'acme-ws-7', 7);",
+        )
+        .await;
+        let kept: Vec<(String, i64)> =
+            sqlx::query_as("SELECT workspace_id, conversation_id FROM workspace_conversations")
+                .fetch_all(&pool)
+                .await
+                .expect("rows");
+        assert_eq!(kept, [("acme-ws-7".to_owned(), 7)]);
+        let insert = |id: String| {
+            sqlx::query("INSERT INTO workspace_conversations VALUES (1, 'liveperson', ?, 8)")
+                .bind(id)
+                .execute(&pool)
+        };
+        assert!(insert("x".repeat(513)).await.is_err());
+        insert("x".repeat(512)).await.expect("512 characters fit");
+        // The conversation's other checks came along.
+        assert!(
+            sqlx::query("INSERT INTO workspace_conversations VALUES (1, 'custom', 'y', 99)")
+                .execute(&pool)
+                .await
+                .is_err()
+        );
     }
 
     #[test]

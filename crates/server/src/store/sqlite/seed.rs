@@ -1,6 +1,8 @@
 //! Writes the `--demo` accounts: one transaction per account. An account whose slug exists
 //! only gets what older seeds did not write (e-mails, passwords, workspace ids), so a demo
 //! database from an earlier version signs in with a password and resolves workspace ids.
+//! Every agent written here is marked `demo_seeded`: their password is the published demo
+//! one, good only while the server runs the demo.
 
 use super::rows::name;
 use crate::store::{SeedAccount, SeedAuthor, StoreError};
@@ -46,8 +48,8 @@ pub(super) async fn seed_account(
     let mut agents = HashMap::new();
     for agent in &account.agents {
         let id = sqlx::query(
-            "INSERT INTO agents (account_id, name, kind, role, email, password_hash)
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO agents (account_id, name, kind, role, email, password_hash, demo_seeded)
+             VALUES (?, ?, ?, ?, ?, ?, 1)",
         )
         .bind(account_id)
         .bind(agent.name)
@@ -167,8 +169,8 @@ pub(super) async fn seed_account(
     Ok(true)
 }
 
-/// Gives an account seeded by an older version what it lacks: its agents' e-mails and
-/// passwords (found by name) and its conversations' workspace ids (found by consumer; a
+/// Gives an account seeded by an older version what it lacks: its agents' e-mails,
+/// passwords and demo marks (found by name) and its conversations' workspace ids (found by consumer; a
 /// demo conversation is the only one of its consumer). What is there stays.
 async fn top_up(tx: &mut Transaction<'_, Sqlite>, account: &SeedAccount) -> Result<(), StoreError> {
     let (account_id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE slug = ?")
@@ -187,6 +189,11 @@ async fn top_up(tx: &mut Transaction<'_, Sqlite>, account: &SeedAccount) -> Resu
         .bind(agent.name)
         .execute(&mut **tx)
         .await?;
+        sqlx::query("UPDATE agents SET demo_seeded = 1 WHERE account_id = ? AND name = ?")
+            .bind(account_id)
+            .bind(agent.name)
+            .execute(&mut **tx)
+            .await?;
     }
     let channels: HashMap<_, _> = account.channels.iter().map(|c| (c.key, c.source)).collect();
     for conversation in &account.conversations {

@@ -67,6 +67,7 @@ struct PasswordRow {
     #[sqlx(flatten)]
     who: SessionRow,
     password_hash: Option<String>,
+    demo_seeded: bool,
 }
 
 pub(super) async fn password_agent(
@@ -75,7 +76,7 @@ pub(super) async fn password_agent(
 ) -> Result<Option<PasswordAgent>, StoreError> {
     let row: Option<PasswordRow> = sqlx::query_as(
         "SELECT a.id AS account_id, a.slug, g.id AS agent_id, g.name, g.kind, g.role,
-                g.password_hash
+                g.password_hash, g.demo_seeded
          FROM agents g JOIN accounts a ON a.id = g.account_id
          WHERE g.email = ?",
     )
@@ -86,6 +87,7 @@ pub(super) async fn password_agent(
         Ok(PasswordAgent {
             session: row.who.into_session()?,
             password_hash: row.password_hash,
+            demo_seeded: row.demo_seeded,
         })
     })
     .transpose()

@@ -2,7 +2,7 @@
 //! session's account.
 
 use super::rows::name;
-use crate::store::{Session, StoreError};
+use crate::store::{Session, StoreError, WorkspaceLink};
 use social_api::workspace::Workspace;
 use social_api::ConversationId;
 use sqlx::SqlitePool;
@@ -42,4 +42,43 @@ pub(super) async fn workspace_ids(
         .into_iter()
         .map(|(id, workspace_id)| (ConversationId(id), workspace_id))
         .collect())
+}
+
+pub(super) async fn link_workspace_id(
+    pool: &SqlitePool,
+    session: &Session,
+    conversation: ConversationId,
+    workspace: Workspace,
+    workspace_id: &str,
+) -> Result<WorkspaceLink, StoreError> {
+    let ours: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM conversations WHERE id = ? AND account_id = ?")
+            .bind(conversation.0)
+            .bind(session.account_id)
+            .fetch_optional(pool)
+            .await?;
+    if ours.is_none() {
+        return Ok(WorkspaceLink::NoConversation);
+    }
+    // One statement: the conversation's row in the workspace gets the id (or is added).
+    // An id that names another conversation breaks the primary key, whichever way.
+    let linked = sqlx::query(
+        "INSERT INTO workspace_conversations (account_id, workspace, workspace_id, conversation_id)
+         VALUES (?, ?, ?, ?)
+         ON CONFLICT (conversation_id, workspace) DO UPDATE SET workspace_id = excluded.workspace_id",
+    )
+    .bind(session.account_id)
+    .bind(name(&workspace))
+    .bind(workspace_id)
+    .bind(conversation.0)
+    .execute(pool)
+    .await;
+    match linked {
+        Ok(_) => Ok(WorkspaceLink::Linked),
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            let holder = workspace_conversation(pool, session, workspace, workspace_id).await?;
+            Ok(WorkspaceLink::Taken(holder))
+        }
+        Err(error) => Err(error.into()),
+    }
 }
