@@ -17,3 +17,4 @@ pub mod platforms;
 pub mod routes;
 pub mod static_files;
 pub mod store;
+pub mod webhooks;
