@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::store::Session;
 
 /// A change as it was logged, for the streams of its account and conversation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Logged {
     pub account_id: i64,
     pub conversation: ConversationId,
@@ -99,7 +99,8 @@ impl Hub {
         self.sender.subscribe()
     }
 
-    fn send(&self, logged: Logged) {
+    /// Tells the open streams of a change already in the event log.
+    pub fn send(&self, logged: Logged) {
         // No stream open is not an error: the log has it.
         let _ = self.sender.send(logged);
     }

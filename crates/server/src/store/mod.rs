@@ -6,6 +6,7 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
+use crate::webhooks::Inbound;
 use async_trait::async_trait;
 use social_api::workspace::{DemoAgent, Workspace};
 use social_api::{
@@ -472,10 +473,53 @@ pub trait Store: Send + Sync + 'static {
         at: Timestamp,
     ) -> Result<Option<MessageId>, StoreError>;
 
+    /// Keeps the events of a verified webhook delivery, each once under its
+    /// `(source, key)`; a repeat changes nothing. Durable when it returns: only then is the
+    /// delivery acknowledged. Answers how many were new.
+    async fn store_inbound(
+        &self,
+        events: &[Inbound],
+        received_at: Timestamp,
+    ) -> Result<usize, StoreError>;
+
+    /// Stored events in state `received`, oldest first, at most `limit`, with their row ids.
+    async fn unapplied_inbound(&self, limit: u32) -> Result<Vec<(i64, Inbound)>, StoreError>;
+
+    /// Applies stored event `id` (conversations, messages, reactions…) in one transaction
+    /// that also marks it applied, deferred or skipped and logs its live changes: applied
+    /// once even if the process dies at any point. An event already applied changes nothing.
+    async fn apply_inbound(
+        &self,
+        id: i64,
+        event: &Inbound,
+        now: Timestamp,
+    ) -> Result<AppliedInbound, StoreError>;
+
     /// Writes the accounts that are not there yet, each in one transaction. An account
     /// whose slug exists only gets what an older seed did not write (agents' e-mails and
     /// passwords, workspace ids), so seeding twice changes nothing.
     async fn seed(&self, accounts: &[SeedAccount]) -> Result<SeedOutcome, StoreError>;
+}
+
+/// What applying a stored webhook event did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InboundOutcome {
+    Applied,
+    /// Waits for the message with this platform id (its create has not come yet).
+    Deferred {
+        waiting_for: String,
+    },
+    /// Nothing to do, and why (for the log): an unknown page, a message already known…
+    Skipped {
+        why: String,
+    },
+}
+
+/// The outcome, and the changes logged for the live streams (to broadcast once committed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedInbound {
+    pub outcome: InboundOutcome,
+    pub logged: Vec<crate::events::Logged>,
 }
 
 /// Opens the database a URL names, creating and migrating it as needed.

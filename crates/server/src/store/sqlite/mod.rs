@@ -467,6 +467,33 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn store_inbound(
+        &self,
+        events: &[crate::webhooks::Inbound],
+        received_at: Timestamp,
+    ) -> Result<usize, StoreError> {
+        let _ = (events, received_at);
+        Err(StoreError::Corrupt("store_inbound is not written yet"))
+    }
+
+    async fn unapplied_inbound(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(i64, crate::webhooks::Inbound)>, StoreError> {
+        let _ = limit;
+        Err(StoreError::Corrupt("unapplied_inbound is not written yet"))
+    }
+
+    async fn apply_inbound(
+        &self,
+        id: i64,
+        event: &crate::webhooks::Inbound,
+        now: Timestamp,
+    ) -> Result<crate::store::AppliedInbound, StoreError> {
+        let _ = (id, event, now);
+        Err(StoreError::Corrupt("apply_inbound is not written yet"))
+    }
+
     async fn seed(&self, accounts: &[SeedAccount]) -> Result<SeedOutcome, StoreError> {
         let mut outcome = SeedOutcome::default();
         for account in accounts {
