@@ -107,6 +107,8 @@ fn summary(id: i64, source: Source, space: Space, name: &str, unread: u32) -> Co
         last_message_at: Timestamp(1_700_000_000_000),
         unread_count: unread,
         undelivered_count: 0,
+        skill: None,
+        engagement: None,
         assigned_to: None,
     }
 }

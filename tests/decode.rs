@@ -42,6 +42,8 @@ fn lists_sessions_and_problems_read_back_equal() {
         last_message_at: Timestamp(1_700_000_000_123),
         unread_count: 4,
         undelivered_count: 1,
+        skill: None,
+        engagement: None,
         assigned_to: Some("Dana".into()),
     }];
     let read: Vec<ConversationSummary> = from_value(as_server_writes(&rows)).unwrap();

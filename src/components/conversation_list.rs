@@ -67,7 +67,7 @@ pub fn ConversationList(
 }
 
 /// One conversation: network, space, time, unread and undelivered counts, consumer, the
-/// start of the last message, and (in "All") whose it is; it follows its summary.
+/// start of the last message, its skill, and (in "All") whose it is; it follows its summary.
 #[component]
 fn Row(
     row: Memo<Option<ConversationSummary>>,
@@ -107,6 +107,17 @@ fn Row(
             view! { <span class="row__owner">{owner}</span> }
         })
     };
+    let skill = move || {
+        row.with(|r| r.as_ref().and_then(|r| r.skill.clone()))
+            .map(|skill| {
+                view! {
+                    <span class="row__skill">
+                        <span class="visually-hidden">"Skill: "</span>
+                        {skill}
+                    </span>
+                }
+            })
+    };
     let space = move || {
         let space = row.with(|r| r.as_ref().map_or(first.space, |r| r.space));
         view! { <span class=space_class(space)>{space.label()}</span> }
@@ -131,6 +142,7 @@ fn Row(
                 </span>
                 <span class="row__name">{field(|r| r.consumer_name.clone())}{undelivered}</span>
                 <span class="row__preview">{field(|r| r.last_message_preview.clone())}</span>
+                {skill}
                 {owner}
             </button>
         </li>

@@ -1,5 +1,6 @@
 //! One message of the transcript: where it is visible, who wrote it, when, whether the
-//! brand liked it or it is still on its way, and the agent's actions on it.
+//! brand liked it or it is still on its way, what the platform says happened to it since
+//! (edited, deleted, the consumer's reaction), and the agent's actions on it.
 
 use leptos::{either::EitherOf3, html, prelude::*};
 use social_api::{
@@ -64,7 +65,28 @@ pub fn author_name(author: &Author, consumer_name: &str) -> String {
         Author::Agent { name, .. } => name.clone(),
         Author::Bot { name } => format!("{name} (bot)"),
         Author::System => "System".to_owned(),
+        Author::Brand { name } => format!("{name} (outside the widget)"),
     }
+}
+
+/// "Maria liked this", "❤️ Maria reacted": the consumer's reaction in words. Facebook
+/// names its reactions, Messenger sends the emoji itself, X has only the like.
+pub fn reaction_line(reaction: &str, who: &str) -> String {
+    let emoji = match reaction {
+        "like" => return format!("{who} liked this"),
+        "love" => "❤️",
+        "haha" => "😆",
+        "wow" => "😮",
+        "sad" => "😢",
+        "angry" => "😠",
+        "care" => "🥰",
+        // A name we do not know is said as a word; anything else is the emoji itself.
+        word if word.chars().all(|c| c.is_ascii_alphabetic()) => {
+            return format!("{who} reacted: {word}")
+        }
+        emoji => emoji,
+    };
+    format!("{emoji} {who} reacted")
 }
 
 /// The start of a text, cut at a word where it can be.
@@ -154,7 +176,6 @@ pub fn MessageItem(
     let Message {
         author,
         space,
-        text,
         sent_at,
         reply_to,
         ..
@@ -162,6 +183,32 @@ pub fn MessageItem(
     let (consumer_name, source) = state
         .conversation
         .with_untracked(|c| (c.consumer.profile.display_name().to_owned(), c.source));
+    // What the platform reports later changes the row in place.
+    let edited = move || {
+        message
+            .with(|m| m.as_ref().is_some_and(|m| m.edited))
+            .then(|| view! { <span class="msg__edited">"edited"</span> })
+    };
+    let deleted = move || message.with(|m| m.as_ref().is_some_and(|m| m.deleted));
+    let deleted_note = move || {
+        deleted().then(|| {
+            view! {
+                <p class="msg__deleted">
+                    {format!("Deleted on {}. Only agents still see the text.", source.label())}
+                </p>
+            }
+        })
+    };
+    let reacted = {
+        let who = consumer_name.clone();
+        move || {
+            message.with(|m| {
+                let reaction = m.as_ref()?.consumer_reaction.as_deref()?;
+                let line = reaction_line(reaction, &who);
+                Some(view! { <p class="msg__reaction">{line}</p> })
+            })
+        }
+    };
     let target = LikeTarget::Message(id);
     let quote = reply_to
         .map(|answered| view! { <blockquote class="msg__quote">{quote_of(&state, answered)}</blockquote> });
@@ -218,9 +265,14 @@ pub fn MessageItem(
                 <span class=marker_class(space)>{marker(space)}</span>
                 <span class="msg__author">{who}</span>
                 <time datetime=time::iso(sent_at)>{time::format(sent_at)}</time>
+                {edited}
             </p>
             {quote}
-            <p class="msg__text">{text}</p>
+            {deleted_note}
+            <p class=move || if deleted() { "msg__text msg__text--deleted" } else { "msg__text" }>
+                {move || message.with(|m| m.as_ref().map(|m| m.text.clone()))}
+            </p>
+            {reacted}
             <p class="msg__delivery" tabindex="-1" node_ref=status aria-live="polite">
                 {delivery_line(state, message)}
             </p>

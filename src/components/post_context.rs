@@ -1,5 +1,6 @@
 //! The original post or tweet a public conversation hangs on; DM-only conversations have none.
-//! A consumer's post can be liked as the brand, as a consumer's message can.
+//! A consumer's post can be liked as the brand, as a consumer's message can. A post known
+//! only by its id (a comment names nothing more) says so rather than show made-up text.
 
 use leptos::prelude::*;
 use social_api::{rules::LikeTarget, PostContext, Source};
@@ -47,15 +48,31 @@ pub fn OriginalPost(
             </div>
         }
     });
-    view! {
-        <section class="post" aria-labelledby="post-heading">
-            <h2 id="post-heading">{format!("Original {noun}")}</h2>
+    // Without its text, the post's time is only when we first heard of it: not shown.
+    let known = !post.text.is_empty();
+    let meta = known.then(|| {
+        view! {
             <p class="meta">
                 <span class="post__author">{post.author}</span>
                 " · "
                 <time datetime=time::iso(post.posted_at)>{time::format(post.posted_at)}</time>
             </p>
-            <p class="post__text">{post.text}</p>
+        }
+    });
+    let text = if known {
+        post.text
+    } else {
+        format!("{} did not send this {noun}'s text.", source.label())
+    };
+    let deleted = post.deleted.then(|| {
+        view! { <p class="post__deleted">{format!("Deleted on {}.", source.label())}</p> }
+    });
+    view! {
+        <section class="post" aria-labelledby="post-heading">
+            <h2 id="post-heading">{format!("Original {noun}")}</h2>
+            {meta}
+            {deleted}
+            <p class=if known { "post__text" } else { "post__text post__text--unknown" }>{text}</p>
             <p class="post__links">{permalink}{attachment}</p>
             {actions}
             {(!state.can_act()).then(|| liked_note(state, target, "post__liked"))}

@@ -37,6 +37,10 @@ pub fn Widget(
     };
     let space = Memo::new(move |_| conversation.with(|c| c.current_space()));
     let on_post = conversation.with_untracked(|c| c.post.is_some());
+    // Where routing sent the conversation when it started: it does not change.
+    let routed =
+        conversation.with_untracked(|c| routed(c.skill.as_deref(), c.engagement.as_deref()));
+    let routed = routed.map(|text| view! { <p class="routed">{text}</p> });
     let acting = state.can_act();
     // Past the profile, the post and the whole transcript in one key press.
     let skip = acting.then(|| {
@@ -50,11 +54,24 @@ pub fn Widget(
         <article class="conversation" aria-label=label>
             {skip}
             <ChannelIndicator source space on_post/>
+            {routed}
             <AssignmentNote state/>
             {move || view! { <ProfileCard consumer=consumer.get() source/> }}
             {move || post.get().map(|post| view! { <OriginalPost state post source/> })}
             <Transcript state/>
             {acting.then(|| view! { <Composer state/> })}
         </article>
+    }
+}
+
+/// "Skill: social-x · Engagement: x-care"; `None` for a conversation routed nowhere.
+pub fn routed(skill: Option<&str>, engagement: Option<&str>) -> Option<String> {
+    match (skill, engagement) {
+        (None, None) => None,
+        (Some(skill), None) => Some(format!("Skill: {skill}")),
+        (None, Some(engagement)) => Some(format!("Engagement: {engagement}")),
+        (Some(skill), Some(engagement)) => {
+            Some(format!("Skill: {skill} · Engagement: {engagement}"))
+        }
     }
 }

@@ -43,6 +43,9 @@ pub fn message(id: i64, author: Author, space: Space, text: &str) -> Message {
         liked_by_brand: false,
         delivery: Delivery::Sent,
         private_reply: false,
+        edited: false,
+        deleted: false,
+        consumer_reaction: None,
     }
 }
 
@@ -63,6 +66,7 @@ pub fn post(text: &str) -> PostContext {
         permalink: "https://facebook.com/acme/posts/1".into(),
         liked_by_brand: false,
         by_brand: true,
+        deleted: false,
     }
 }
 
@@ -90,6 +94,8 @@ pub fn conversation(
         }),
         messages,
         event_cursor: 0,
+        skill: None,
+        engagement: None,
     }
 }
 

@@ -158,11 +158,12 @@ pub fn may_get_private_reply(
     !answered && private_reply_open(conversation, comment, now).is_ok()
 }
 
-/// The message a public reply without a chosen target answers: the consumer's last public one.
+/// The message a public reply without a chosen target answers: the consumer's last public
+/// one still on the platform (a deleted comment cannot be answered).
 pub fn default_public_target(conversation: &Conversation) -> Option<MessageId> {
     conversation
         .consumer_messages()
-        .filter(|m| m.space == Space::Public)
+        .filter(|m| m.space == Space::Public && !m.deleted)
         .map(|m| m.id)
         .last()
 }
@@ -265,8 +266,13 @@ mod tests {
                 liked_by_brand: false,
                 delivery: Delivery::Sent,
                 private_reply: false,
+                edited: false,
+                deleted: false,
+                consumer_reaction: None,
             }],
             event_cursor: 0,
+            skill: None,
+            engagement: None,
         }
     }
 

@@ -132,6 +132,9 @@ mod tests {
             liked_by_brand: false,
             delivery: Delivery::Sent,
             private_reply: false,
+            edited: false,
+            deleted: false,
+            consumer_reaction: None,
         };
         Conversation {
             id: ConversationId(1),
@@ -152,6 +155,8 @@ mod tests {
             }),
             messages: vec![message(1, Space::Public), message(2, Space::Private)],
             event_cursor: 0,
+            skill: None,
+            engagement: None,
         }
     }
 

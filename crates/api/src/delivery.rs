@@ -216,6 +216,9 @@ mod tests {
             liked_by_brand: false,
             delivery,
             private_reply: false,
+            edited: false,
+            deleted: false,
+            consumer_reaction: None,
         }
     }
 

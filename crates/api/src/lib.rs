@@ -11,6 +11,7 @@ pub mod events;
 pub mod length;
 pub mod model;
 pub mod names;
+pub mod routing;
 pub mod rules;
 pub mod tweet;
 pub mod workspace;

@@ -193,6 +193,9 @@ pub struct PostContext {
     /// The brand cannot like its own post.
     #[serde(default)]
     pub by_brand: bool,
+    /// Deleted on the platform: the widget still shows what it knew, marked as deleted.
+    #[serde(default)]
+    pub deleted: bool,
 }
 
 /// Who wrote a message.
@@ -200,9 +203,19 @@ pub struct PostContext {
 #[serde(rename_all = "snake_case")]
 pub enum Author {
     Consumer,
-    Agent { id: AgentId, name: String },
-    Bot { name: String },
+    Agent {
+        id: AgentId,
+        name: String,
+    },
+    Bot {
+        name: String,
+    },
     System,
+    /// The brand's page or account itself, written on the platform rather than in the
+    /// widget (Meta Business Suite, the X app): `name` is the brand channel's.
+    Brand {
+        name: String,
+    },
 }
 
 impl Author {
@@ -217,6 +230,7 @@ impl Author {
             Author::Agent { .. } => AuthorKind::Agent,
             Author::Bot { .. } => AuthorKind::Bot,
             Author::System => AuthorKind::System,
+            Author::Brand { .. } => AuthorKind::Brand,
         }
     }
 }
@@ -230,6 +244,7 @@ pub enum AuthorKind {
     Agent,
     Bot,
     System,
+    Brand,
 }
 
 /// Whether an outgoing message reached the platform.
@@ -280,6 +295,16 @@ pub struct Message {
     /// `reply_to` (Meta allows one per comment, within seven days of it).
     #[serde(default)]
     pub private_reply: bool,
+    /// The author changed the text on the platform (the text is the newest).
+    #[serde(default)]
+    pub edited: bool,
+    /// Deleted on the platform; the text stays for the agents, marked as deleted.
+    #[serde(default)]
+    pub deleted: bool,
+    /// The conversation's consumer reacted to this message: the platform's name of the
+    /// reaction (`like`, `love`, an emoji…).
+    #[serde(default)]
+    pub consumer_reaction: Option<String>,
 }
 
 /// A whole conversation, as the widget shows it.
@@ -301,6 +326,12 @@ pub struct Conversation {
     /// change between the reading and the stream is lost (one read twice changes nothing).
     #[serde(default)]
     pub event_cursor: i64,
+    /// The skill (queue) routing gave the conversation when it started, if any.
+    #[serde(default)]
+    pub skill: Option<String>,
+    /// On X, the engagement routing gave it.
+    #[serde(default)]
+    pub engagement: Option<String>,
 }
 
 /// The agent a conversation is assigned to.
@@ -362,6 +393,12 @@ pub struct ConversationSummary {
     /// The name of the agent the conversation is assigned to, if anyone.
     #[serde(default)]
     pub assigned_to: Option<String>,
+    /// The conversation's skill (see [`Conversation::skill`]).
+    #[serde(default)]
+    pub skill: Option<String>,
+    /// On X, its engagement.
+    #[serde(default)]
+    pub engagement: Option<String>,
 }
 
 /// The signed-in agent, as the rules need it.

@@ -66,6 +66,9 @@ mod tests {
             },
             Author::Bot { name: "Bot".into() },
             Author::System,
+            Author::Brand {
+                name: "Acme".into(),
+            },
         ];
         for author in authors {
             assert_eq!(tag_of(&author), name_of(&author.kind()), "{author:?}");

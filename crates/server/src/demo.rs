@@ -4,6 +4,7 @@
 //! conversation an id in each agent workspace.
 
 use sha2::{Digest, Sha256};
+use social_api::routing::{Routing, RoutingRule, RuleMatch};
 use social_api::workspace::Workspace;
 use social_api::{
     AgentKind, BrandChannel, Consumer, Delivery, PostContext, Profile, PublicProfile, Role, Source,
@@ -214,6 +215,7 @@ fn acme(now: Timestamp) -> SeedAccount {
         permalink: format!("https://www.facebook.com/{FB_PAGE_ID}/posts/771234567890123"),
         liked_by_brand: false,
         by_brand: true,
+        deleted: false,
     };
     let sale_post = PostContext {
         platform_id: format!("{FB_PAGE_ID}_771234567890456"),
@@ -224,6 +226,7 @@ fn acme(now: Timestamp) -> SeedAccount {
         permalink: format!("https://www.facebook.com/{FB_PAGE_ID}/posts/771234567890456"),
         liked_by_brand: false,
         by_brand: true,
+        deleted: false,
     };
 
     let maria = Profile::Available(PublicProfile {
@@ -385,6 +388,7 @@ fn acme(now: Timestamp) -> SeedAccount {
                 permalink: "https://x.com/AcmeOutdoor/status/1790000000000000001".into(),
                 liked_by_brand: false,
                 by_brand: true,
+                deleted: false,
             }),
             messages: vec![
                 msg(C, Public, "@AcmeOutdoor the PCT! Though my TrailLite zipper broke on day 2. Not great.", t(95))
@@ -479,6 +483,7 @@ fn acme(now: Timestamp) -> SeedAccount {
                 liked_by_brand: false,
                 // The consumer's own tweet mentioning the brand: the brand may like it.
                 by_brand: false,
+                deleted: false,
             }),
             messages: vec![
                 msg(C, Public, "<script>alert(1)</script>", t(60)).platform("1790000000000000401"),
@@ -505,6 +510,39 @@ fn acme(now: Timestamp) -> SeedAccount {
             agent("bot", "Acme Assistant", AgentKind::Bot, Role::Agent, ACME),
         ],
         conversations,
+        routing: acme_routing(),
+    }
+}
+
+/// Acme's routing: Facebook comments and Messenger to their own skills, X to one skill
+/// and the `x-care` engagement; anything else to the general skill.
+fn acme_routing() -> Routing {
+    let rule = |source, space, skill: &str, engagement: Option<&str>| RoutingRule {
+        when: RuleMatch {
+            source: Some(source),
+            brand: None,
+            space,
+        },
+        skill: skill.into(),
+        engagement: engagement.map(Into::into),
+    };
+    Routing {
+        rules: vec![
+            rule(
+                Source::Facebook,
+                Some(Space::Public),
+                "social-fb-public",
+                None,
+            ),
+            rule(
+                Source::Facebook,
+                Some(Space::Private),
+                "social-fb-private",
+                None,
+            ),
+            rule(Source::X, None, "social-x", Some("x-care")),
+        ],
+        default_skill: Some("social-general".into()),
     }
 }
 
@@ -562,6 +600,10 @@ fn globex(now: Timestamp) -> SeedAccount {
                 .platform("m_globex_sam_2"),
             ],
         }],
+        routing: Routing {
+            rules: Vec::new(),
+            default_skill: Some("globex-social".into()),
+        },
     }
 }
 

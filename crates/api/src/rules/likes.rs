@@ -27,13 +27,20 @@ impl LikeTarget {
         match self {
             LikeTarget::Message(id) => {
                 let found = conversation.message(id).ok_or(Denied::UnknownMessage)?;
+                if found.deleted {
+                    return Err(Denied::DeletedOnPlatform);
+                }
                 found
                     .platform_id
                     .as_ref()
                     .map(drop)
                     .ok_or(Denied::NotOnPlatform)
             }
-            LikeTarget::Post => conversation.post.as_ref().map(drop).ok_or(Denied::NoPost),
+            LikeTarget::Post => match &conversation.post {
+                None => Err(Denied::NoPost),
+                Some(post) if post.deleted => Err(Denied::DeletedOnPlatform),
+                Some(_) => Ok(()),
+            },
         }
     }
 

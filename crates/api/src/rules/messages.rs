@@ -32,6 +32,9 @@ impl ReplyTarget {
         if !found.author.is_consumer() {
             return Err(Denied::NotFromConsumer);
         }
+        if found.deleted {
+            return Err(Denied::DeletedOnPlatform);
+        }
         Ok(Self {
             conversation: conversation.id,
             message,
@@ -54,14 +57,18 @@ impl ReplyTarget {
 }
 
 /// The Reply button of `message`: `None` for messages that are not the consumer's (no
-/// button), otherwise whether `agent` may answer it (or why not).
+/// button), otherwise whether `agent` may answer it (or why not: e.g. it was deleted).
 pub fn reply_control(
     conversation: &Conversation,
     agent: &Agent,
     message: MessageId,
 ) -> Option<Result<(), Denied>> {
-    let target = ReplyTarget::new(conversation, message).ok()?;
-    Some(can_write_in(conversation, agent, target.space()))
+    match ReplyTarget::new(conversation, message) {
+        Ok(target) => Some(can_write_in(conversation, agent, target.space())),
+        // Still the consumer's message: the button stays, saying why it cannot answer.
+        Err(Denied::DeletedOnPlatform) => Some(Err(Denied::DeletedOnPlatform)),
+        Err(_) => None,
+    }
 }
 
 /// What the agent is about to send.

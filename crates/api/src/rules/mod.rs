@@ -44,6 +44,8 @@ pub enum Denied {
     LikeNotPublic,
     #[error("This message is not on the platform (it has no platform id), so it cannot be liked.")]
     NotOnPlatform,
+    #[error("This was deleted on the platform: it can no longer be liked or answered.")]
+    DeletedOnPlatform,
     #[error("The brand already likes this.")]
     AlreadyLiked,
     #[error("The brand does not like this.")]
@@ -120,6 +122,7 @@ impl Denied {
             Denied::NotFromBrand => "not-from-brand",
             Denied::LikeNotPublic => "like-not-public",
             Denied::NotOnPlatform => "not-on-platform",
+            Denied::DeletedOnPlatform => "deleted-on-platform",
             Denied::AlreadyLiked => "already-liked",
             Denied::NotLiked => "not-liked",
             Denied::NoPost => "no-post",

@@ -48,6 +48,9 @@ fn message(id: i64, author: Author, space: Space) -> Message {
         liked_by_brand: false,
         delivery: Delivery::Sent,
         private_reply: false,
+        edited: false,
+        deleted: false,
+        consumer_reaction: None,
     }
 }
 
@@ -82,6 +85,7 @@ fn conversation(source: Source, messages: Vec<Message>) -> Conversation {
             permalink: "https://example.com/post".into(),
             liked_by_brand: false,
             by_brand: false,
+            deleted: false,
         }),
         // Both test agents (human and bot) have id 1.
         assigned_to: Some(Assignee {
@@ -90,6 +94,8 @@ fn conversation(source: Source, messages: Vec<Message>) -> Conversation {
         }),
         messages,
         event_cursor: 0,
+        skill: None,
+        engagement: None,
     }
 }
 
@@ -187,6 +193,35 @@ fn a_post_without_the_like_fields_decodes_as_not_liked_and_not_by_the_brand() {
     let post: PostContext = serde_json::from_str(json).expect("an older post decodes");
     assert!(!post.liked_by_brand);
     assert!(!post.by_brand);
+}
+
+#[test]
+fn what_was_deleted_on_the_platform_can_no_longer_be_liked_or_answered() {
+    let mut gone = consumer(2, Space::Public);
+    gone.deleted = true;
+    let mut c = conversation(Source::Facebook, vec![consumer(1, Space::Public), gone]);
+    let deleted = Err(Denied::DeletedOnPlatform);
+    assert_eq!(
+        can_like(&c, &human(), LikeTarget::Message(MessageId(2))),
+        deleted
+    );
+    assert_eq!(ReplyTarget::new(&c, MessageId(2)).map(drop), deleted);
+    assert_eq!(
+        reply_control(&c, &human(), MessageId(2)),
+        Some(deleted.clone())
+    );
+    // A reply without a chosen target answers the last comment still there.
+    assert_eq!(
+        crate::actions::default_public_target(&c),
+        Some(MessageId(1))
+    );
+    assert_eq!(can_like(&c, &human(), LikeTarget::Post), Ok(()));
+    c.post.as_mut().expect("a post").deleted = true;
+    assert_eq!(can_like(&c, &human(), LikeTarget::Post), deleted);
+    assert_eq!(
+        can_like(&c, &human(), LikeTarget::Message(MessageId(1))),
+        Ok(())
+    );
 }
 
 #[test]
@@ -907,6 +942,7 @@ fn arb_author() -> impl Strategy<Value = Author> {
         1 => Just(Author::Agent { id: AgentId(1), name: "Dana".into() }),
         1 => Just(Author::Bot { name: "Helper".into() }),
         1 => Just(Author::System),
+        1 => Just(Author::Brand { name: "Acme".into() }),
     ]
 }
 
@@ -966,6 +1002,7 @@ prop_compose! {
             permalink: "https://example.com/post".into(),
             liked_by_brand,
             by_brand,
+            deleted: false,
         });
         c
     }

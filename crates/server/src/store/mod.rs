@@ -105,6 +105,8 @@ pub struct SeedAccount {
     pub channels: Vec<SeedChannel>,
     pub agents: Vec<SeedAgent>,
     pub conversations: Vec<SeedConversation>,
+    /// Where conversations go; seeded ones get their skill from it as well.
+    pub routing: social_api::routing::Routing,
 }
 
 #[derive(Debug, Clone)]

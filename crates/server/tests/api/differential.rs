@@ -322,11 +322,13 @@ fn account(case: usize, spec: &Spec, now: Timestamp) -> SeedAccount {
             permalink: "https://example.com/post".into(),
             liked_by_brand: liked,
             by_brand: matches!(spec.post, PostSpec::Brands { .. }),
+            deleted: false,
         }),
     };
     SeedAccount {
         slug: leak(format!("case-{case}")),
         name: "Case",
+        routing: Default::default(),
         channels: vec![SeedChannel {
             key: "channel",
             source: spec.source,

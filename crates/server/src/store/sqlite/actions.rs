@@ -1,7 +1,7 @@
 //! Outgoing messages, likes and idempotency keys in SQLite. Every statement is limited to
 //! the session's account by a join on `conversations`.
 
-use super::rows::{name, MessageRow};
+use super::rows::{message_select, name, MessageRow};
 use crate::store::{
     Attempt, KeyClaim, KeyRecord, NewDelivery, NewMessage, SavedResponse, SendingMode, Session,
     StoreError,
@@ -33,13 +33,10 @@ pub(super) async fn message(
     session: &Session,
     message: MessageId,
 ) -> Result<Option<Message>, StoreError> {
-    let row: Option<MessageRow> = sqlx::query_as(
-        "SELECT m.id, m.platform_id, m.author_kind, m.author_agent_id, m.author_name, m.space,
-                m.text, m.reply_to, m.sent_at, m.liked_by_brand, m.delivery, m.failure_reason,
-                m.private_reply
-         FROM messages m JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.id = ? AND c.account_id = ?",
-    )
+    let row: Option<MessageRow> = sqlx::query_as(concat!(
+        message_select!(),
+        " WHERE m.id = ? AND c.account_id = ?"
+    ))
     .bind(message.0)
     .bind(session.account_id)
     .fetch_optional(pool)
@@ -135,6 +132,23 @@ pub(super) async fn record_attempt(
     .bind(session.account_id)
     .execute(pool)
     .await?;
+    if let Some(platform_id) = platform_id {
+        // The platform's echo of this message may have come first and wait for its id:
+        // applied again now, it finds the message known.
+        sqlx::query(
+            "UPDATE webhook_events SET state = 'received', waiting_for = NULL
+             WHERE state = 'deferred' AND waiting_for = ? AND source =
+                (SELECT bc.source FROM messages m
+                 JOIN conversations c ON c.id = m.conversation_id
+                 JOIN brand_channels bc ON bc.id = c.brand_channel_id
+                 WHERE m.id = ? AND c.account_id = ?)",
+        )
+        .bind(platform_id)
+        .bind(message.0)
+        .bind(session.account_id)
+        .execute(pool)
+        .await?;
+    }
     Ok(())
 }
 

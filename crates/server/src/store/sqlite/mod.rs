@@ -3,6 +3,7 @@
 
 mod actions;
 mod events;
+mod inbound;
 mod rows;
 mod seed;
 mod sessions;
@@ -14,7 +15,7 @@ use super::{
     TicketSession, WorkspaceLink,
 };
 use async_trait::async_trait;
-use rows::{parse, preview, ConversationRow, MessageRow, SummaryRow};
+use rows::{message_select, parse, preview, ConversationRow, MessageRow, SummaryRow};
 use social_api::workspace::{DemoAgent, Workspace};
 use social_api::{
     BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary, ListView, Message,
@@ -178,14 +179,14 @@ impl Store for SqliteStore {
                         AND m.sent_at > COALESCE(
                           (SELECT MAX(b.sent_at) FROM messages b
                             WHERE b.conversation_id = c.id
-                              AND b.author_kind IN ('agent', 'bot')
+                              AND b.author_kind IN ('agent', 'bot', 'brand')
                               AND b.space <> 'internal'), -1)
                         AND m.sent_at > COALESCE(
                           (SELECT r.read_at FROM conversation_reads r
                             WHERE r.conversation_id = c.id AND r.agent_id = ?3), -1)) AS unread,
                     (SELECT COUNT(*) FROM messages m
                       WHERE m.conversation_id = c.id AND m.delivery = 'failed') AS undelivered,
-                    g.name AS assignee_name
+                    g.name AS assignee_name, c.skill, c.engagement
              FROM conversations c
              LEFT JOIN agents g ON g.id = c.assigned_agent_id AND g.account_id = c.account_id
              JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
@@ -226,6 +227,8 @@ impl Store for SqliteStore {
                     unread_count: u32::try_from(r.unread).unwrap_or(u32::MAX),
                     undelivered_count: u32::try_from(r.undelivered).unwrap_or(u32::MAX),
                     assigned_to: r.assignee_name,
+                    skill: r.skill,
+                    engagement: r.engagement,
                 })
             })
             .collect()
@@ -250,7 +253,8 @@ impl Store for SqliteStore {
                     co.timezone, co.follower_count, co.withheld_reason,
                     c.post_platform_id, c.post_text, c.post_author, c.post_posted_at,
                     c.post_attachment_url, c.post_permalink, c.post_liked_by_brand,
-                    c.post_by_brand, g.id AS assignee_id, g.name AS assignee_name
+                    c.post_by_brand, c.post_deleted, g.id AS assignee_id,
+                    g.name AS assignee_name, c.skill, c.engagement
              FROM conversations c
              JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
              JOIN consumers co ON co.id = c.consumer_id AND co.account_id = c.account_id
@@ -264,11 +268,10 @@ impl Store for SqliteStore {
         let Some(row) = row else {
             return Ok(None);
         };
-        let messages: Vec<MessageRow> = sqlx::query_as(
-            "SELECT id, platform_id, author_kind, author_agent_id, author_name, space, text,
-                    reply_to, sent_at, liked_by_brand, delivery, failure_reason, private_reply
-             FROM messages WHERE conversation_id = ? ORDER BY sent_at, id",
-        )
+        let messages: Vec<MessageRow> = sqlx::query_as(concat!(
+            message_select!(),
+            " WHERE m.conversation_id = ? ORDER BY m.sent_at, m.id"
+        ))
         .bind(row.id)
         .fetch_all(&self.pool)
         .await?;
@@ -291,6 +294,8 @@ impl Store for SqliteStore {
                 .map(MessageRow::into_message)
                 .collect::<Result<_, _>>()?,
             event_cursor,
+            skill: row.skill,
+            engagement: row.engagement,
         }))
     }
 
@@ -490,8 +495,7 @@ impl Store for SqliteStore {
         event: &crate::webhooks::Inbound,
         now: Timestamp,
     ) -> Result<crate::store::AppliedInbound, StoreError> {
-        let _ = (id, event, now);
-        Err(StoreError::Corrupt("apply_inbound is not written yet"))
+        inbound::apply(&self.pool, id, event, now).await
     }
 
     async fn seed(&self, accounts: &[SeedAccount]) -> Result<SeedOutcome, StoreError> {
@@ -574,6 +578,7 @@ mod tests {
                     AuthorKind::Agent,
                     AuthorKind::Bot,
                     AuthorKind::System,
+                    AuthorKind::Brand,
                 ]),
             ),
             (
@@ -601,7 +606,7 @@ mod tests {
     }
 
     /// A database as the migrations before `last` left it, with `rows` written then.
-    async fn migrated_before(last: &str, rows: &str) -> SqlitePool {
+    pub(super) async fn migrated_before(last: &str, rows: &str) -> SqlitePool {
         let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
         let older = tempfile::tempdir().expect("temp dir");
         for file in std::fs::read_dir(&all).expect("migrations") {

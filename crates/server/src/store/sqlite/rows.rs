@@ -9,6 +9,21 @@ use social_api::{
 };
 use sqlx::FromRow;
 
+/// `SELECT` of a message as [`MessageRow`] reads it, from `messages m JOIN conversations
+/// c`: callers append their `WHERE`. The reaction shown is the conversation's consumer's.
+macro_rules! message_select {
+    () => {
+        "SELECT m.id, m.platform_id, m.author_kind, m.author_agent_id, m.author_name, m.space,
+                m.text, m.reply_to, m.sent_at, m.liked_by_brand, m.delivery, m.failure_reason,
+                m.private_reply, m.edited, m.deleted,
+                (SELECT r.reaction FROM message_reactions r JOIN consumers co
+                   ON co.id = c.consumer_id AND r.reactor_platform_id = co.platform_id
+                 WHERE r.message_id = m.id) AS consumer_reaction
+         FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+    };
+}
+pub(super) use message_select;
+
 /// How much of the latest message a list row shows.
 pub(super) const PREVIEW_CHARS: usize = 120;
 
@@ -69,6 +84,8 @@ pub(super) struct SummaryRow {
     pub(super) unread: i64,
     pub(super) undelivered: i64,
     pub(super) assignee_name: Option<String>,
+    pub(super) skill: Option<String>,
+    pub(super) engagement: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -95,8 +112,11 @@ pub(super) struct ConversationRow {
     pub(super) post_permalink: Option<String>,
     pub(super) post_liked_by_brand: bool,
     pub(super) post_by_brand: bool,
+    pub(super) post_deleted: bool,
     pub(super) assignee_id: Option<i64>,
     pub(super) assignee_name: Option<String>,
+    pub(super) skill: Option<String>,
+    pub(super) engagement: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -114,6 +134,9 @@ pub(super) struct MessageRow {
     pub(super) delivery: String,
     pub(super) failure_reason: Option<String>,
     pub(super) private_reply: bool,
+    pub(super) edited: bool,
+    pub(super) deleted: bool,
+    pub(super) consumer_reaction: Option<String>,
 }
 
 impl ConversationRow {
@@ -161,6 +184,7 @@ impl ConversationRow {
             permalink: self.post_permalink.clone()?,
             liked_by_brand: self.post_liked_by_brand,
             by_brand: self.post_by_brand,
+            deleted: self.post_deleted,
         })
     }
 }
@@ -183,6 +207,7 @@ impl MessageRow {
             },
             AuthorKind::Bot => Author::Bot { name: name()? },
             AuthorKind::System => Author::System,
+            AuthorKind::Brand => Author::Brand { name: name()? },
         };
         let delivery = match parse(&self.delivery, "messages.delivery")? {
             DeliveryState::Pending => Delivery::Pending,
@@ -202,6 +227,9 @@ impl MessageRow {
             liked_by_brand: self.liked_by_brand,
             delivery,
             private_reply: self.private_reply,
+            edited: self.edited,
+            deleted: self.deleted,
+            consumer_reaction: self.consumer_reaction,
         })
     }
 }

@@ -2,11 +2,14 @@
 //! only gets what older seeds did not write (e-mails, passwords, workspace ids), so a demo
 //! database from an earlier version signs in with a password and resolves workspace ids.
 //! Every agent written here is marked `demo_seeded`: their password is the published demo
-//! one, good only while the server runs the demo.
+//! one, good only while the server runs the demo. Seeded conversations get their skill
+//! from the account's routing, as if they had arrived by webhook.
 
+use super::inbound::set_routing;
 use super::rows::name;
-use crate::store::{SeedAccount, SeedAuthor, StoreError};
-use social_api::{AuthorKind, Consumer, Profile, Source};
+use crate::store::{SeedAccount, SeedAuthor, SeedConversation, StoreError};
+use social_api::routing::{Arrival, Route, Routing};
+use social_api::{AuthorKind, Consumer, Profile, Source, Space};
 use sqlx::{Sqlite, Transaction};
 use std::collections::HashMap;
 
@@ -27,6 +30,7 @@ pub(super) async fn seed_account(
         return Ok(false);
     }
     let account_id = created.last_insert_rowid();
+    set_routing(tx, account_id, &account.routing).await?;
 
     let mut channels = HashMap::new();
     for channel in &account.channels {
@@ -42,7 +46,10 @@ pub(super) async fn seed_account(
         .execute(&mut **tx)
         .await?
         .last_insert_rowid();
-        channels.insert(channel.key, (id, channel.source));
+        channels.insert(
+            channel.key,
+            (id, channel.source, channel.brand.platform_id.as_str()),
+        );
     }
 
     let mut agents = HashMap::new();
@@ -70,10 +77,11 @@ pub(super) async fn seed_account(
     };
 
     for conversation in &account.conversations {
-        let (channel_id, source) = channels
+        let (channel_id, source, brand) = channels
             .get(conversation.channel)
             .copied()
             .ok_or(StoreError::Corrupt("seed: unknown channel key"))?;
+        let route = route(&account.routing, source, brand, conversation);
         let consumer_id = seed_consumer(tx, account_id, source, &conversation.consumer).await?;
         let assigned = conversation
             .assigned_to
@@ -83,8 +91,9 @@ pub(super) async fn seed_account(
         let conversation_id = sqlx::query(
             "INSERT INTO conversations (account_id, brand_channel_id, consumer_id,
                 assigned_agent_id, post_platform_id, post_text, post_author, post_posted_at,
-                post_attachment_url, post_permalink, post_liked_by_brand, post_by_brand)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                post_attachment_url, post_permalink, post_liked_by_brand, post_by_brand,
+                skill, engagement)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(account_id)
         .bind(channel_id)
@@ -98,6 +107,8 @@ pub(super) async fn seed_account(
         .bind(post.map(|p| &p.permalink))
         .bind(post.is_some_and(|p| p.liked_by_brand))
         .bind(post.is_some_and(|p| p.by_brand))
+        .bind(&route.skill)
+        .bind(&route.engagement)
         .execute(&mut **tx)
         .await?
         .last_insert_rowid();
@@ -195,11 +206,44 @@ async fn top_up(tx: &mut Transaction<'_, Sqlite>, account: &SeedAccount) -> Resu
             .execute(&mut **tx)
             .await?;
     }
-    let channels: HashMap<_, _> = account.channels.iter().map(|c| (c.key, c.source)).collect();
+    // Routing came later: an account without it gets the seed's, and its conversations
+    // that have no skill get theirs.
+    let (rules,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM routing_rules WHERE account_id = ?")
+            .bind(account_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let (default_skill,): (Option<String>,) =
+        sqlx::query_as("SELECT default_skill FROM accounts WHERE id = ?")
+            .bind(account_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    if rules == 0 && default_skill.is_none() {
+        set_routing(tx, account_id, &account.routing).await?;
+    }
+    let channels: HashMap<_, _> = account
+        .channels
+        .iter()
+        .map(|c| (c.key, (c.source, c.brand.platform_id.as_str())))
+        .collect();
     for conversation in &account.conversations {
-        let source = channels
+        let (source, brand) = channels
             .get(conversation.channel)
             .ok_or(StoreError::Corrupt("seed: unknown channel key"))?;
+        let route = route(&account.routing, *source, brand, conversation);
+        sqlx::query(
+            "UPDATE conversations SET skill = ?, engagement = ?
+             WHERE skill IS NULL AND account_id = ? AND consumer_id IN
+                (SELECT id FROM consumers WHERE account_id = ? AND source = ? AND platform_id = ?)",
+        )
+        .bind(&route.skill)
+        .bind(&route.engagement)
+        .bind(account_id)
+        .bind(account_id)
+        .bind(name(source))
+        .bind(&conversation.consumer.platform_id)
+        .execute(&mut **tx)
+        .await?;
         for (workspace, workspace_id) in &conversation.workspace_ids {
             sqlx::query(
                 "INSERT OR IGNORE INTO workspace_conversations
@@ -219,6 +263,26 @@ async fn top_up(tx: &mut Transaction<'_, Sqlite>, account: &SeedAccount) -> Resu
         }
     }
     Ok(())
+}
+
+/// Where routing sends a seeded conversation: by the space of the consumer's first
+/// message (without one, public on a post, else private), as a webhook would have.
+fn route(routing: &Routing, source: Source, brand: &str, conversation: &SeedConversation) -> Route {
+    let first = conversation
+        .messages
+        .iter()
+        .find(|m| matches!(m.author, SeedAuthor::Consumer))
+        .map(|m| m.space);
+    let space = first.unwrap_or(if conversation.post.is_some() {
+        Space::Public
+    } else {
+        Space::Private
+    });
+    routing.route(&Arrival {
+        source,
+        brand,
+        space,
+    })
 }
 
 /// The consumer's id in this account, inserting it the first time it is seen.
