@@ -192,9 +192,6 @@ impl Applier<'_> {
         if message.space == Space::Internal {
             return Ok(Done::Skipped("internal notes never come from a platform"));
         }
-        if message.consumer.platform_id == channel.platform_id {
-            return Ok(Done::Skipped("the brand wrote to no consumer"));
-        }
         if self
             .find_message(channel, &message.platform_id)
             .await?
@@ -203,18 +200,53 @@ impl Applier<'_> {
             // A redelivery under another key, or (for the brand) what the widget sent.
             return Ok(Done::Skipped("already known"));
         }
-        if writer == Writer::Brand && self.is_echo_of_pending(channel, message).await? {
+        // Whom it is with: the consumer the event names, or, for the brand answering
+        // without naming anyone (a Page comment), whoever wrote what it answers.
+        let answered = if message.consumer.platform_id.is_empty() {
+            let Some(answered) = message.in_reply_to.as_deref() else {
+                return Ok(Done::Skipped("the brand wrote to no consumer"));
+            };
+            match self.find_message(channel, answered).await? {
+                Some(found) => Some(found),
+                // The reply came before what it answers.
+                None => return Ok(Done::Deferred(answered.to_owned())),
+            }
+        } else {
+            None
+        };
+        let consumer_id = answered
+            .as_ref()
+            .map_or(message.consumer.platform_id.as_str(), |found| {
+                found.consumer_platform_id.as_str()
+            });
+        if consumer_id == channel.platform_id {
+            return Ok(Done::Skipped("the brand wrote to no consumer"));
+        }
+        if writer == Writer::Brand
+            && self
+                .is_echo_of_pending(channel, consumer_id, message)
+                .await?
+        {
             // The platform's echo of a message the widget is still sending: the send
             // records this platform id in a moment and the event applies again then (and
             // is skipped as known). Inserting it now would show the message twice, and
             // the send could not record its id.
             return Ok(Done::Deferred(message.platform_id.clone()));
         }
-        let (consumer, profile_changed) = self.consumer(channel, &message.consumer).await?;
-        let target = self.conversation(channel, consumer, message).await?;
-        if profile_changed && !target.created {
-            self.log_consumer(channel, target.conversation).await?;
-        }
+        let target = match &answered {
+            Some(found) => Target {
+                conversation: found.conversation_id,
+                created: false,
+            },
+            None => {
+                let (consumer, profile_changed) = self.consumer(channel, &message.consumer).await?;
+                let target = self.conversation(channel, consumer, message).await?;
+                if profile_changed && !target.created {
+                    self.log_consumer(channel, target.conversation).await?;
+                }
+                target
+            }
+        };
         let reply_to: Option<(i64,)> = match &message.in_reply_to {
             Some(answered) => {
                 sqlx::query_as(
@@ -489,6 +521,7 @@ impl Applier<'_> {
     async fn is_echo_of_pending(
         &mut self,
         channel: &Channel,
+        consumer: &str,
         message: &InboundMessage,
     ) -> Result<bool, StoreError> {
         let pending: Vec<(String,)> = sqlx::query_as(
@@ -499,7 +532,7 @@ impl Applier<'_> {
                AND m.delivery = 'pending' AND m.author_kind IN ('agent', 'bot')",
         )
         .bind(channel.id)
-        .bind(&message.consumer.platform_id)
+        .bind(consumer)
         .bind(name(&message.space))
         .fetch_all(&mut *self.conn)
         .await?;
