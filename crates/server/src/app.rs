@@ -2,7 +2,7 @@
 //! and serving with graceful shutdown.
 
 use axum::http::header::{REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, Request};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
@@ -22,9 +22,10 @@ use crate::error::ApiError;
 use crate::events::Hub;
 use crate::password::Verifier;
 use crate::platforms::{NotConnected, Platform, RecordingPlatform};
+use crate::routes::webhooks::WebhookKeys;
 use crate::static_files::Site;
 use crate::store::{self, Store, StoreError};
-use crate::{demo, dev_workspace, routes};
+use crate::{demo, dev_workspace, ingest, routes};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -46,6 +47,10 @@ pub struct AppState {
     pub session_recheck: Duration,
     /// Password checks, a few at a time.
     pub passwords: Verifier,
+    /// The platforms' webhook secrets; a platform without them has no webhook routes.
+    pub webhooks: Arc<WebhookKeys>,
+    /// Wakes the applier of stored webhook events ([`ingest::spawn`]).
+    pub inbound: ingest::Wake,
 }
 
 /// [`AppState::session_recheck`] in production: a stream outlives its session by at most
@@ -92,6 +97,8 @@ impl AppState {
             Arc::new(NotConnected)
         };
         let embedding = Embedding::new(config, dev_workspace::origin(config).as_deref());
+        let webhooks = WebhookKeys::from_config(config);
+        webhooks.log_state();
         Ok(Self {
             store,
             demo: config.demo,
@@ -105,6 +112,8 @@ impl AppState {
             },
             session_recheck: SESSION_RECHECK,
             passwords: Verifier::per_core(),
+            webhooks: Arc::new(webhooks),
+            inbound: ingest::Wake::default(),
         })
     }
 
@@ -133,7 +142,8 @@ impl AppState {
     }
 }
 
-/// The whole application: `/api/*`, `/healthz`, and the widget for every other path.
+/// The whole application: `/api/*`, `/webhooks/*`, `/healthz`, and the widget for every
+/// other path.
 pub fn router(state: AppState) -> Router {
     let site = state.site.router();
     let mut app = Router::new().route("/healthz", get(routes::health::healthz));
@@ -152,6 +162,7 @@ pub fn router(state: AppState) -> Router {
         );
     }
     app.nest("/api", routes::api(&state))
+        .nest("/webhooks", routes::webhooks::router(&state))
         .with_state(state)
         .fallback_service(site)
         // Precompressed files already carry a Content-Encoding and are left alone.
@@ -164,8 +175,17 @@ pub fn router(state: AppState) -> Router {
             REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
-        // Spans carry method and path only: tokens travel in headers, texts in bodies.
-        .layer(TraceLayer::new_for_http())
+        // Spans carry method and path only: tokens travel in headers, texts in bodies, and
+        // the query may hold Meta's verify token.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                tracing::debug_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path()
+                )
+            }),
+        )
         // A bug must cost one request a 500 problem, never the connection or the process.
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
@@ -194,6 +214,8 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
         println!("the standalone dev page, with the demo data: http://{addr}/dev/");
     }
     tracing::info!(%addr, demo = config.demo, "listening");
+    // Also applies what a previous process stored but did not apply.
+    let applier = ingest::spawn(state.clone());
     let events = state.events.clone();
     let dev_workspace = match dev_listener {
         Some(dev) => {
@@ -220,6 +242,10 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
             Ok(served) => served?,
             Err(error) => tracing::error!(%error, "the dev workspace's server failed"),
         }
+    }
+    // The hub stopped with the server: the applier finishes the event it is on and ends.
+    if let Err(error) = applier.await {
+        tracing::error!(%error, "the webhook applier failed");
     }
     tracing::info!("stopped");
     Ok(())

@@ -3,6 +3,8 @@
 
 use clap::Parser;
 use std::path::PathBuf;
+
+use crate::secret::Secret;
 use std::time::Duration;
 
 /// The social widget's backend: REST API, storage and the built widget.
@@ -62,11 +64,70 @@ pub struct Config {
     /// the widget; its origin may frame the widget.
     #[arg(long, env = "SOCIAL_DEV_WORKSPACE_PORT")]
     pub dev_workspace_port: Option<u16>,
+
+    /// The Meta app's secret: `POST /webhooks/facebook` must be signed with it
+    /// (`X-Hub-Signature-256`). Without it the Facebook webhooks are off (404). Also read
+    /// from FACEBOOK_APP_SECRET.
+    #[arg(long, env = "SOCIAL_FACEBOOK_APP_SECRET", hide_env_values = true)]
+    pub facebook_app_secret: Option<Secret>,
+
+    /// The verify token typed into Meta's webhook settings, answered by
+    /// `GET /webhooks/facebook`; goes with `--facebook-app-secret`. Also read from
+    /// FACEBOOK_VERIFY_TOKEN.
+    #[arg(long, env = "SOCIAL_FACEBOOK_VERIFY_TOKEN", hide_env_values = true)]
+    pub facebook_verify_token: Option<Secret>,
+
+    /// The X app's consumer secret (API key secret): signs the CRC answer and every
+    /// `POST /webhooks/x`. Without it the X webhooks are off (404). Also read from
+    /// X_CONSUMER_SECRET.
+    #[arg(long, env = "SOCIAL_X_CONSUMER_SECRET", hide_env_values = true)]
+    pub x_consumer_secret: Option<Secret>,
 }
 
+/// The webhook secrets' environment names as Meta's and X's documentation write them,
+/// read when neither the flag nor the `SOCIAL_*` variable is set.
+const PLAIN_ENV: [&str; 3] = [
+    "FACEBOOK_APP_SECRET",
+    "FACEBOOK_VERIFY_TOKEN",
+    "X_CONSUMER_SECRET",
+];
+
 impl Config {
+    /// The command line and the environment, as `main` reads them.
+    pub fn load() -> Self {
+        Self::parse().with_plain_env(|name| std::env::var(name).ok())
+    }
+
+    /// Fills a webhook secret that is still unset from [`PLAIN_ENV`] (`env` looks a name up;
+    /// an empty value counts as unset).
+    pub fn with_plain_env(mut self, env: impl Fn(&str) -> Option<String>) -> Self {
+        let [app_secret, verify_token, consumer_secret] = PLAIN_ENV;
+        let read = |name: &str| env(name).and_then(|value| value.parse::<Secret>().ok());
+        self.facebook_app_secret = self.facebook_app_secret.or_else(|| read(app_secret));
+        self.facebook_verify_token = self.facebook_verify_token.or_else(|| read(verify_token));
+        self.x_consumer_secret = self.x_consumer_secret.or_else(|| read(consumer_secret));
+        self
+    }
+
     /// What no single flag can check: the flags that go together.
     pub fn validate(&self) -> Result<(), String> {
+        match (&self.facebook_app_secret, &self.facebook_verify_token) {
+            (Some(_), None) => {
+                return Err(
+                    "--facebook-app-secret needs --facebook-verify-token: Meta checks \
+                     the callback URL with the verify token before it sends any event"
+                        .into(),
+                )
+            }
+            (None, Some(_)) => {
+                return Err(
+                    "--facebook-verify-token needs --facebook-app-secret: without it no \
+                     delivery can be verified"
+                        .into(),
+                )
+            }
+            _ => {}
+        }
         if self.session_idle > self.session_max {
             return Err(format!(
                 "--session-idle ({}) is longer than --session-max ({}): a session would end at \
@@ -228,6 +289,66 @@ mod tests {
         assert_eq!(config.session_max, Duration::from_secs(12 * 3600));
         assert_eq!(config.liveperson_sdk, None);
         assert_eq!(config.dev_workspace_port, None);
+        assert_eq!(config.facebook_app_secret, None);
+        assert_eq!(config.x_consumer_secret, None);
+        assert_eq!(config.validate(), Ok(()));
+    }
+
+    #[test]
+    fn webhook_secrets_never_show_in_debug_output() {
+        let config = parse(&[
+            "--facebook-app-secret",
+            "app-secret-value",
+            "--facebook-verify-token",
+            "verify-token-value",
+            "--x-consumer-secret",
+            "consumer-secret-value",
+        ])
+        .expect("parses");
+        assert_eq!(
+            config.facebook_app_secret.as_ref().map(Secret::expose),
+            Some(&b"app-secret-value"[..])
+        );
+        let dump = format!("{config:?}");
+        for secret in [
+            "app-secret-value",
+            "verify-token-value",
+            "consumer-secret-value",
+        ] {
+            assert!(!dump.contains(secret), "{secret} in {dump}");
+        }
+    }
+
+    #[test]
+    fn the_facebook_secret_and_verify_token_go_together() {
+        let error = parse(&["--facebook-app-secret", "s"]).expect_err("refused");
+        assert!(error.contains("needs --facebook-verify-token"), "{error}");
+        let error = parse(&["--facebook-verify-token", "t"]).expect_err("refused");
+        assert!(error.contains("needs --facebook-app-secret"), "{error}");
+        assert!(parse(&["--facebook-app-secret", ""]).is_err(), "empty");
+    }
+
+    #[test]
+    fn plain_environment_names_fill_only_what_is_unset() {
+        let env = |name: &str| match name {
+            "FACEBOOK_APP_SECRET" => Some("plain-app".to_owned()),
+            "FACEBOOK_VERIFY_TOKEN" => Some("plain-token".to_owned()),
+            "X_CONSUMER_SECRET" => Some(String::new()),
+            _ => None,
+        };
+        let config = Config::try_parse_from(["social-server", "--facebook-app-secret", "flag-app"])
+            .expect("parses")
+            .with_plain_env(env);
+        assert_eq!(
+            config.facebook_app_secret.as_ref().map(Secret::expose),
+            Some(&b"flag-app"[..]),
+            "the flag wins"
+        );
+        assert_eq!(
+            config.facebook_verify_token.as_ref().map(Secret::expose),
+            Some(&b"plain-token"[..])
+        );
+        assert_eq!(config.x_consumer_secret, None, "empty counts as unset");
         assert_eq!(config.validate(), Ok(()));
     }
 

@@ -1,12 +1,11 @@
 //! `social-server`: parse the configuration, start logging, serve until Ctrl-C or SIGTERM.
 
-use clap::Parser;
 use social_server::{app, config::Config};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let config = Config::parse();
+    let config = Config::load();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()

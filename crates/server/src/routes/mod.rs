@@ -1,6 +1,6 @@
 //! The HTTP routes: `/api/*` (all behind [`AgentSession`](crate::auth::AgentSession) but
-//! sign-in and the demo's sign-in helpers) and `/healthz`. The agent's actions also need an
-//! `Idempotency-Key` on every POST.
+//! sign-in and the demo's sign-in helpers), `/webhooks/*` (signed by the platforms) and
+//! `/healthz`. The agent's actions also need an `Idempotency-Key` on every POST.
 
 pub mod conversations;
 pub mod demo;
@@ -11,6 +11,7 @@ pub mod likes;
 pub mod me;
 pub mod messages;
 pub mod session;
+pub mod webhooks;
 pub mod workspaces;
 
 use axum::http::header::CACHE_CONTROL;

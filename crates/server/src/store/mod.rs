@@ -475,9 +475,18 @@ pub trait Store: Send + Sync + 'static {
         at: Timestamp,
     ) -> Result<Option<MessageId>, StoreError>;
 
+    /// Which of `brand_ids` name a connected brand channel of `source` (a Page or X account
+    /// of some brand account): webhook events of the others are not kept.
+    async fn connected_brands(
+        &self,
+        source: Source,
+        brand_ids: &[&str],
+    ) -> Result<Vec<String>, StoreError>;
+
     /// Keeps the events of a verified webhook delivery, each once under its
-    /// `(source, key)`; a repeat changes nothing. Durable when it returns: only then is the
-    /// delivery acknowledged. Answers how many were new.
+    /// `(source, key)`; a repeat changes nothing, and an event of a brand channel that is not
+    /// connected is not kept. Durable when it returns: only then is the delivery
+    /// acknowledged. Answers how many were new.
     async fn store_inbound(
         &self,
         events: &[Inbound],
@@ -485,6 +494,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<usize, StoreError>;
 
     /// Stored events in state `received`, oldest first, at most `limit`, with their row ids.
+    /// A row this version cannot read is marked `skipped` (with why) instead of listed, so
+    /// it cannot hold up the others.
     async fn unapplied_inbound(&self, limit: u32) -> Result<Vec<(i64, Inbound)>, StoreError>;
 
     /// Applies stored event `id` (conversations, messages, reactions…) in one transaction

@@ -56,6 +56,12 @@ pub struct Options {
     pub session_recheck: Option<Duration>,
     /// Serve this database (another `TestApp`'s) instead of a fresh one.
     pub database_url: Option<String>,
+    /// `--facebook-app-secret` and `--facebook-verify-token`.
+    pub facebook_keys: Option<(&'static str, &'static str)>,
+    /// `--x-consumer-secret`.
+    pub x_consumer_secret: Option<&'static str>,
+    /// Run the webhook applier, as `app::serve` does (off: stored events stay unapplied).
+    pub applier: bool,
 }
 
 impl Default for Options {
@@ -70,6 +76,9 @@ impl Default for Options {
             session_max: Duration::from_secs(12 * 3600),
             session_recheck: None,
             database_url: None,
+            facebook_keys: None,
+            x_consumer_secret: None,
+            applier: true,
         }
     }
 }
@@ -88,6 +97,8 @@ pub struct TestApp {
     pub pool: SqlitePool,
     /// The database served, for another server on the same file.
     pub database_url: String,
+    /// The server's task, for [`TestApp::stop`].
+    server: tokio::task::AbortHandle,
     _dir: TempDir,
 }
 
@@ -162,6 +173,9 @@ impl TestApp {
             dev_workspace_port: dev_listener
                 .as_ref()
                 .map(|l| l.local_addr().expect("addr").port()),
+            facebook_app_secret: options.facebook_keys.map(|(secret, _)| secret_of(secret)),
+            facebook_verify_token: options.facebook_keys.map(|(_, token)| secret_of(token)),
+            x_consumer_secret: options.x_consumer_secret.map(secret_of),
         };
         let platform = Arc::new(RecordingPlatform::new());
         let clock = Clock::fixed(system_now());
@@ -173,8 +187,11 @@ impl TestApp {
         if let Some(every) = options.session_recheck {
             state = state.with_session_recheck(every);
         }
+        if options.applier {
+            social_server::ingest::spawn(state.clone());
+        }
         let app = router(state.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let server = tokio::spawn(async move { axum::serve(listener, app).await }).abort_handle();
         let dev_base = dev_listener.map(|dev| {
             let dev_addr = dev.local_addr().expect("addr");
             let app = social_server::dev_workspace::router(state.clone(), &config);
@@ -195,6 +212,7 @@ impl TestApp {
             clock,
             pool,
             database_url,
+            server,
             _dir: dir,
         }
     }
@@ -569,6 +587,13 @@ impl TestApp {
         self.get("/healthz", None).await
     }
 
+    /// Stops serving, as a process that ends would: the hub stops (and the applier with
+    /// it), the listener closes; the database file stays for another `TestApp`.
+    pub fn stop(&self) {
+        self.state.events.stop();
+        self.server.abort();
+    }
+
     /// Rows in `table`.
     pub async fn count(&self, table: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
@@ -577,6 +602,10 @@ impl TestApp {
             .expect("count");
         n
     }
+}
+
+fn secret_of(value: &str) -> social_server::secret::Secret {
+    value.parse().expect("a test secret")
 }
 
 /// A new random `Idempotency-Key`.

@@ -15,4 +15,5 @@ mod messages;
 mod policy;
 mod sign_in;
 mod static_files;
+mod webhooks;
 mod workspaces;

@@ -7,6 +7,7 @@ mod inbound;
 mod rows;
 mod seed;
 mod sessions;
+mod webhook_events;
 mod workspaces;
 
 use super::{
@@ -472,21 +473,27 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn connected_brands(
+        &self,
+        source: social_api::Source,
+        brand_ids: &[&str],
+    ) -> Result<Vec<String>, StoreError> {
+        webhook_events::connected_brands(&self.pool, source, brand_ids).await
+    }
+
     async fn store_inbound(
         &self,
         events: &[crate::webhooks::Inbound],
         received_at: Timestamp,
     ) -> Result<usize, StoreError> {
-        let _ = (events, received_at);
-        Err(StoreError::Corrupt("store_inbound is not written yet"))
+        webhook_events::store_inbound(&self.pool, events, received_at).await
     }
 
     async fn unapplied_inbound(
         &self,
         limit: u32,
     ) -> Result<Vec<(i64, crate::webhooks::Inbound)>, StoreError> {
-        let _ = limit;
-        Err(StoreError::Corrupt("unapplied_inbound is not written yet"))
+        webhook_events::unapplied_inbound(&self.pool, limit).await
     }
 
     async fn apply_inbound(

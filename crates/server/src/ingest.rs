@@ -1,0 +1,156 @@
+//! The applier: one task that turns stored webhook events into conversations and messages
+//! after their delivery was acknowledged. It drains what a previous process left at start,
+//! then sleeps until a webhook wakes it, and stops with the server.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use futures_util::FutureExt;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+
+use crate::app::AppState;
+use crate::store::InboundOutcome;
+
+/// Events read per query; the applier reads again until none is left.
+const BATCH: u32 = 100;
+
+/// Tells the applier that events were stored. Cheap to clone; waking it while it works
+/// makes it look once more when done, so no event waits for the next delivery.
+#[derive(Debug, Clone, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    async fn woken(&self) {
+        self.0.notified().await;
+    }
+}
+
+/// Starts the applier on `state`'s store; it ends once the hub stops.
+pub fn spawn(state: AppState) -> JoinHandle<()> {
+    tokio::spawn(run(state))
+}
+
+/// How one pass over the stored events ended.
+enum Pass {
+    /// Nothing left to apply.
+    Done,
+    /// The store failed (or made no progress): pause, then try again.
+    Failed,
+    /// The server is stopping.
+    Stopped,
+}
+
+type Stopped = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+async fn run(state: AppState) {
+    let mut stopped: Stopped = Box::pin(state.events.stopped());
+    let mut pauses = pause_schedule();
+    tracing::debug!("webhook applier started");
+    loop {
+        match pass(&state, &mut stopped).await {
+            Pass::Done => {
+                pauses = pause_schedule();
+                tokio::select! {
+                    biased;
+                    () = &mut stopped => break,
+                    () = state.inbound.woken() => {}
+                }
+            }
+            Pass::Failed => {
+                // A failing database is not hammered; wakes do not cut the pause short.
+                let pause = pauses.next().unwrap_or(MAX_PAUSE);
+                tracing::warn!(
+                    pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+                    "webhook events wait for the next try"
+                );
+                tokio::select! {
+                    biased;
+                    () = &mut stopped => break,
+                    () = tokio::time::sleep(pause) => {}
+                }
+            }
+            Pass::Stopped => break,
+        }
+    }
+    tracing::debug!("webhook applier stopped");
+}
+
+const MAX_PAUSE: Duration = Duration::from_secs(60);
+
+/// Pauses after failures: 1 s, doubling with jitter up to a minute, for as long as it takes.
+fn pause_schedule() -> impl Iterator<Item = Duration> {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_secs(1))
+        .with_max_delay(MAX_PAUSE)
+        .with_jitter()
+        .without_max_times()
+        .build()
+}
+
+/// Applies every `received` event, oldest first, each in its own transaction.
+async fn pass(state: &AppState, stopped: &mut Stopped) -> Pass {
+    let mut previous: Vec<i64> = Vec::new();
+    loop {
+        let batch = match state.store.unapplied_inbound(BATCH).await {
+            Ok(batch) => batch,
+            Err(error) => {
+                tracing::error!(%error, "stored webhook events could not be read");
+                return Pass::Failed;
+            }
+        };
+        if batch.is_empty() {
+            return Pass::Done;
+        }
+        // Every apply moves its event out of `received`; the same batch again means the
+        // store did not, and reading it again at once would spin.
+        let ids: Vec<i64> = batch.iter().map(|(id, _)| *id).collect();
+        if ids == previous {
+            tracing::error!(
+                first = ids.first().copied().unwrap_or_default(),
+                "applied webhook events are still to apply"
+            );
+            return Pass::Failed;
+        }
+        for (id, event) in batch {
+            // An apply is one transaction: stop between two, never inside one.
+            if stopped.as_mut().now_or_never().is_some() {
+                return Pass::Stopped;
+            }
+            match state.store.apply_inbound(id, &event, state.now()).await {
+                Ok(applied) => {
+                    let source = event.source.label();
+                    match &applied.outcome {
+                        InboundOutcome::Applied => {
+                            tracing::debug!(id, source, "webhook event applied")
+                        }
+                        InboundOutcome::Deferred { waiting_for } => tracing::info!(
+                            id,
+                            source,
+                            waiting_for = %waiting_for,
+                            "webhook event deferred until the message it needs arrives"
+                        ),
+                        InboundOutcome::Skipped { why } => {
+                            tracing::info!(id, source, why = %why, "webhook event skipped")
+                        }
+                    }
+                    for logged in applied.logged {
+                        state.events.send(logged);
+                    }
+                }
+                Err(error) => {
+                    tracing::error!(id, %error, "a webhook event could not be applied");
+                    return Pass::Failed;
+                }
+            }
+        }
+        previous = ids;
+    }
+}

@@ -1,0 +1,114 @@
+//! Webhook events in SQLite: kept once per `(source, key)` in one transaction per delivery
+//! before it is acknowledged, listed for the applier while still `received`.
+
+use super::rows::name;
+use crate::store::StoreError;
+use crate::webhooks::Inbound;
+use social_api::{Source, Timestamp};
+use sqlx::SqlitePool;
+
+/// Which of `brand_ids` a brand channel of `source` has (duplicates answered once).
+pub(super) async fn connected_brands(
+    pool: &SqlitePool,
+    source: Source,
+    brand_ids: &[&str],
+) -> Result<Vec<String>, StoreError> {
+    let mut connected: Vec<String> = Vec::new();
+    // A delivery names one or two brands: a query each keeps the SQL static.
+    for brand_id in brand_ids {
+        if connected.iter().any(|known| known == brand_id) {
+            continue;
+        }
+        let found: Option<(String,)> = sqlx::query_as(
+            "SELECT platform_id FROM brand_channels WHERE source = ? AND platform_id = ?",
+        )
+        .bind(name(&source))
+        .bind(*brand_id)
+        .fetch_optional(pool)
+        .await?;
+        connected.extend(found.map(|(id,)| id));
+    }
+    Ok(connected)
+}
+
+/// Inserts every event of a connected brand channel that is not there yet, all in one
+/// transaction: committed (so it survives the process) when this returns.
+pub(super) async fn store_inbound(
+    pool: &SqlitePool,
+    events: &[Inbound],
+    received_at: Timestamp,
+) -> Result<usize, StoreError> {
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let rows = events
+        .iter()
+        .map(|event| {
+            serde_json::to_string(event)
+                .map(|json| (event, json))
+                .map_err(|_| StoreError::Corrupt("an inbound event does not serialise"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // The first statement writes, so the transaction takes SQLite's write lock at once
+    // (waiting out `busy_timeout`) rather than failing to upgrade a read.
+    let mut tx = pool.begin().await?;
+    let mut new = 0;
+    for (event, json) in rows {
+        // The channel check is in the insert: a channel removed meanwhile gets nothing.
+        let done = sqlx::query(
+            "INSERT INTO webhook_events (source, key, brand_id, event, received_at)
+             SELECT ?1, ?2, ?3, ?4, ?5
+             WHERE EXISTS (SELECT 1 FROM brand_channels WHERE source = ?1 AND platform_id = ?3)
+             ON CONFLICT (source, key) DO NOTHING",
+        )
+        .bind(name(&event.source))
+        .bind(&event.key)
+        .bind(&event.brand_id)
+        .bind(json)
+        .bind(received_at.0)
+        .execute(&mut *tx)
+        .await?;
+        new += usize::try_from(done.rows_affected()).unwrap_or(0);
+    }
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// The oldest `received` events. A row this version cannot read is marked `skipped` with
+/// the reason instead of being listed: left `received`, it would come back first forever.
+pub(super) async fn unapplied_inbound(
+    pool: &SqlitePool,
+    limit: u32,
+) -> Result<Vec<(i64, Inbound)>, StoreError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, event FROM webhook_events WHERE state = 'received' ORDER BY id LIMIT ?",
+    )
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    let mut events = Vec::with_capacity(rows.len());
+    for (id, json) in rows {
+        match serde_json::from_str::<Inbound>(&json) {
+            Ok(event) => events.push((id, event)),
+            Err(error) => {
+                // Not serde's message: it may quote a value, and values are message texts.
+                let why = format!(
+                    "unreadable stored event ({:?} error at line {} column {})",
+                    error.classify(),
+                    error.line(),
+                    error.column()
+                );
+                tracing::error!(id, %why, "a stored webhook event is skipped");
+                sqlx::query(
+                    "UPDATE webhook_events SET state = 'skipped', outcome = ?
+                     WHERE id = ? AND state = 'received'",
+                )
+                .bind(why)
+                .bind(id)
+                .execute(pool)
+                .await?;
+            }
+        }
+    }
+    Ok(events)
+}
