@@ -9,6 +9,7 @@ mod dm_invite;
 mod events;
 mod helpers;
 mod idempotency;
+mod inbound;
 mod likes;
 mod lists;
 mod messages;
