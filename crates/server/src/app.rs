@@ -20,8 +20,9 @@ use crate::config::Config;
 use crate::embedding::Embedding;
 use crate::error::ApiError;
 use crate::events::Hub;
+use crate::outbound::SendPolicy;
 use crate::password::Verifier;
-use crate::platforms::{NotConnected, Platform, RecordingPlatform};
+use crate::platforms::{self, Platform, RealPlatform, RecordingPlatform, RetryPolicy};
 use crate::static_files::Site;
 use crate::store::{self, Store, StoreError};
 use crate::{demo, dev_workspace, routes};
@@ -46,6 +47,8 @@ pub struct AppState {
     pub session_recheck: Duration,
     /// Password checks, a few at a time.
     pub passwords: Verifier,
+    /// How messages are sent again, and for how long at most.
+    pub sending: SendPolicy,
 }
 
 /// [`AppState::session_recheck`] in production: a stream outlives its session by at most
@@ -61,6 +64,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("demo data: {0}")]
     Seed(#[from] demo::SeedError),
+    #[error("{0}")]
+    Platform(#[from] platforms::BuildError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -84,12 +89,14 @@ impl AppState {
                 "demo data seeded"
             );
         }
-        // Until the Meta and X clients exist, only the demo pretends to reach them.
+        // The demo never reaches Facebook or X: it records what it would have done.
         let platform: Arc<dyn Platform> = if config.demo {
             Arc::new(RecordingPlatform::new())
         } else {
-            tracing::warn!("no platform clients yet: replies, DMs and likes will fail");
-            Arc::new(NotConnected)
+            Arc::new(RealPlatform::new(
+                &platforms::Settings::from_config(config),
+                store.clone(),
+            )?)
         };
         let embedding = Embedding::new(config, dev_workspace::origin(config).as_deref());
         Ok(Self {
@@ -105,6 +112,10 @@ impl AppState {
             },
             session_recheck: SESSION_RECHECK,
             passwords: Verifier::per_core(),
+            sending: SendPolicy {
+                retry: RetryPolicy::from_config(config),
+                deadline: config.sweep_after / 2,
+            },
         })
     }
 
@@ -195,6 +206,14 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     }
     tracing::info!(%addr, demo = config.demo, "listening");
     let events = state.events.clone();
+    // Stops with the server (it watches `events`).
+    let sweeper = crate::sweeper::spawn(
+        state.clone(),
+        crate::sweeper::Sweep {
+            every: config.sweep_interval,
+            after: config.sweep_after,
+        },
+    );
     let dev_workspace = match dev_listener {
         Some(dev) => {
             let origin = dev_workspace::origin(&config).unwrap_or_default();
@@ -220,6 +239,9 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
             Ok(served) => served?,
             Err(error) => tracing::error!(%error, "the dev workspace's server failed"),
         }
+    }
+    if let Err(error) = sweeper.await {
+        tracing::error!(%error, "the sweeper failed");
     }
     tracing::info!("stopped");
     Ok(())

@@ -3,8 +3,8 @@
 
 use super::rows::{name, MessageRow};
 use crate::store::{
-    Attempt, KeyClaim, KeyRecord, NewDelivery, NewMessage, SavedResponse, SendingMode, Session,
-    StoreError,
+    Attempt, KeyClaim, KeyRecord, NewDelivery, NewMessage, RetryClaim, SavedResponse, SendingMode,
+    Session, StoreError,
 };
 use social_api::{
     AgentKind, AuthorKind, ConversationId, DeliveryState, Message, MessageId, Timestamp,
@@ -119,18 +119,16 @@ pub(super) async fn record_attempt(
     message: MessageId,
     attempt: Attempt<'_>,
 ) -> Result<(), StoreError> {
-    let (delivery, platform_id, reason) = match attempt {
-        Attempt::Sent { platform_id } => (DeliveryState::Sent, Some(platform_id), None),
-        Attempt::Failed { reason } => (DeliveryState::Failed, None, Some(reason)),
-    };
+    let (delivery, platform_id, reason, check) = outcome(&attempt);
     sqlx::query(&format!(
         "UPDATE messages SET attempts = attempts + 1, delivery = ?,
-            platform_id = COALESCE(?, platform_id), failure_reason = ?
+            platform_id = COALESCE(?, platform_id), failure_reason = ?, check_before_resend = ?
          WHERE id = ? AND {IN_ACCOUNT}"
     ))
     .bind(name(&delivery))
     .bind(platform_id)
     .bind(reason)
+    .bind(check)
     .bind(message.0)
     .bind(session.account_id)
     .execute(pool)
@@ -138,25 +136,43 @@ pub(super) async fn record_attempt(
     Ok(())
 }
 
+/// An attempt as the columns `delivery`, `platform_id`, `failure_reason` and
+/// `check_before_resend` store it.
+pub(super) fn outcome<'a>(
+    attempt: &Attempt<'a>,
+) -> (DeliveryState, Option<&'a str>, Option<&'a str>, bool) {
+    match *attempt {
+        Attempt::Sent { platform_id } => (DeliveryState::Sent, Some(platform_id), None, false),
+        Attempt::Failed { reason } => (DeliveryState::Failed, None, Some(reason), false),
+        Attempt::Unconfirmed { reason } => (DeliveryState::Failed, None, Some(reason), true),
+    }
+}
+
 pub(super) async fn claim_retry(
     pool: &SqlitePool,
     session: &Session,
     message: MessageId,
-) -> Result<bool, StoreError> {
+    now: Timestamp,
+) -> Result<RetryClaim, StoreError> {
     // The one who retries is the one who sends: the message carries their name from now on.
-    let done = sqlx::query(&format!(
-        "UPDATE messages SET delivery = 'pending', failure_reason = NULL,
+    let claimed: Option<(bool,)> = sqlx::query_as(&format!(
+        "UPDATE messages SET delivery = 'pending', failure_reason = NULL, pending_since = ?,
             author_kind = ?, author_agent_id = ?, author_name = ?
-         WHERE id = ? AND delivery = 'failed' AND {IN_ACCOUNT}"
+         WHERE id = ? AND delivery = 'failed' AND {IN_ACCOUNT}
+         RETURNING check_before_resend"
     ))
+    .bind(now.0)
     .bind(name(&author_kind(session)))
     .bind(session.agent.id.0)
     .bind(&session.agent.name)
     .bind(message.0)
     .bind(session.account_id)
-    .execute(pool)
+    .fetch_optional(pool)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(match claimed {
+        Some((check_first,)) => RetryClaim::Claimed { check_first },
+        None => RetryClaim::NotFailed,
+    })
 }
 
 pub(super) async fn set_liked(
