@@ -20,8 +20,9 @@ use crate::config::Config;
 use crate::embedding::Embedding;
 use crate::error::ApiError;
 use crate::events::Hub;
+use crate::outbound::SendPolicy;
 use crate::password::Verifier;
-use crate::platforms::{NotConnected, Platform, RecordingPlatform};
+use crate::platforms::{self, Platform, RealPlatform, RecordingPlatform, RetryPolicy};
 use crate::routes::webhooks::WebhookKeys;
 use crate::static_files::Site;
 use crate::store::{self, Store, StoreError};
@@ -51,6 +52,8 @@ pub struct AppState {
     pub webhooks: Arc<WebhookKeys>,
     /// Wakes the applier of stored webhook events ([`ingest::spawn`]).
     pub inbound: ingest::Wake,
+    /// How messages are sent again, and for how long at most.
+    pub sending: SendPolicy,
 }
 
 /// [`AppState::session_recheck`] in production: a stream outlives its session by at most
@@ -66,6 +69,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("demo data: {0}")]
     Seed(#[from] demo::SeedError),
+    #[error("{0}")]
+    Platform(#[from] platforms::BuildError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -89,12 +94,14 @@ impl AppState {
                 "demo data seeded"
             );
         }
-        // Until the Meta and X clients exist, only the demo pretends to reach them.
+        // The demo never reaches Facebook or X: it records what it would have done.
         let platform: Arc<dyn Platform> = if config.demo {
             Arc::new(RecordingPlatform::new())
         } else {
-            tracing::warn!("no platform clients yet: replies, DMs and likes will fail");
-            Arc::new(NotConnected)
+            Arc::new(RealPlatform::new(
+                &platforms::Settings::from_config(config),
+                store.clone(),
+            )?)
         };
         let embedding = Embedding::new(config, dev_workspace::origin(config).as_deref());
         let webhooks = WebhookKeys::from_config(config);
@@ -114,6 +121,10 @@ impl AppState {
             passwords: Verifier::per_core(),
             webhooks: Arc::new(webhooks),
             inbound: ingest::Wake::default(),
+            sending: SendPolicy {
+                retry: RetryPolicy::from_config(config),
+                deadline: config.sweep_after / 2,
+            },
         })
     }
 
@@ -217,6 +228,14 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     // Also applies what a previous process stored but did not apply.
     let applier = ingest::spawn(state.clone());
     let events = state.events.clone();
+    // Stops with the server (it watches `events`).
+    let sweeper = crate::sweeper::spawn(
+        state.clone(),
+        crate::sweeper::Sweep {
+            every: config.sweep_interval,
+            after: config.sweep_after,
+        },
+    );
     let dev_workspace = match dev_listener {
         Some(dev) => {
             let origin = dev_workspace::origin(&config).unwrap_or_default();
@@ -246,6 +265,9 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     // The hub stopped with the server: the applier finishes the event it is on and ends.
     if let Err(error) = applier.await {
         tracing::error!(%error, "the webhook applier failed");
+    }
+    if let Err(error) = sweeper.await {
+        tracing::error!(%error, "the sweeper failed");
     }
     tracing::info!("stopped");
     Ok(())

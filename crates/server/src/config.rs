@@ -82,6 +82,57 @@ pub struct Config {
     /// X_CONSUMER_SECRET.
     #[arg(long, env = "SOCIAL_X_CONSUMER_SECRET", hide_env_values = true)]
     pub x_consumer_secret: Option<Secret>,
+
+    /// Facebook's Graph API with its version (tests and staging point elsewhere): https, or
+    /// http on a loopback host.
+    #[arg(
+        long,
+        env = "SOCIAL_GRAPH_API_URL",
+        default_value = "https://graph.facebook.com/v21.0",
+        value_parser = parse_api_url
+    )]
+    pub graph_api_url: url::Url,
+
+    /// X's API (v2 paths start with `/2/`): https, or http on a loopback host.
+    #[arg(
+        long,
+        env = "SOCIAL_X_API_URL",
+        default_value = "https://api.x.com",
+        value_parser = parse_api_url
+    )]
+    pub x_api_url: url::Url,
+
+    /// One platform request's time limit: connecting, sending and reading the answer.
+    #[arg(long, env = "SOCIAL_PLATFORM_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub platform_timeout: Duration,
+
+    /// Tries of one platform call, the first included (1-10).
+    #[arg(
+        long,
+        env = "SOCIAL_PLATFORM_ATTEMPTS",
+        default_value_t = 3,
+        value_parser = clap::value_parser!(u8).range(1..=10)
+    )]
+    pub platform_attempts: u8,
+
+    /// The wait before the first retry; it doubles each time, with jitter, up to
+    /// `--platform-max-wait`.
+    #[arg(long, env = "SOCIAL_PLATFORM_BACKOFF", default_value = "1s", value_parser = parse_duration)]
+    pub platform_backoff: Duration,
+
+    /// The longest wait slept before a retry; a platform that accepts more only later
+    /// fails the call at once, with the time it named.
+    #[arg(long, env = "SOCIAL_PLATFORM_MAX_WAIT", default_value = "30s", value_parser = parse_duration)]
+    pub platform_max_wait: Duration,
+
+    /// How often the sweeper looks for messages left pending.
+    #[arg(long, env = "SOCIAL_SWEEP_INTERVAL", default_value = "1m", value_parser = parse_duration)]
+    pub sweep_interval: Duration,
+
+    /// A message pending this long is settled by the sweeper (looked up on the platform);
+    /// a send gives up after half of it, so the sweeper never races one.
+    #[arg(long, env = "SOCIAL_SWEEP_AFTER", default_value = "5m", value_parser = parse_duration)]
+    pub sweep_after: Duration,
 }
 
 /// The webhook secrets' environment names as Meta's and X's documentation write them,
@@ -136,6 +187,16 @@ impl Config {
                 humantime::format_duration(self.session_max)
             ));
         }
+        let one_call = self.platform_timeout + self.platform_max_wait;
+        if self.sweep_after < one_call * 2 {
+            return Err(format!(
+                "--sweep-after ({}) is shorter than twice --platform-timeout plus \
+                 --platform-max-wait ({}): a send gives up after half of --sweep-after, \
+                 which must leave room for at least one call",
+                humantime::format_duration(self.sweep_after),
+                humantime::format_duration(one_call * 2)
+            ));
+        }
         if let Some(port) = self.dev_workspace_port {
             if !self.demo {
                 return Err(
@@ -160,7 +221,7 @@ fn parse_duration(value: &str) -> Result<Duration, String> {
         format!("{value:?} is not a duration ({error}); write e.g. \"8h\" or \"45m\"")
     })?;
     if duration.is_zero() {
-        return Err("a session must last longer than zero".into());
+        return Err("give a duration longer than zero".into());
     }
     Ok(duration)
 }
@@ -245,6 +306,40 @@ fn parse_script_source(value: &str) -> Result<ScriptSource, String> {
     }
 }
 
+/// A platform API's base URL: https, or http on a loopback host (a local stand-in: tokens
+/// never travel in clear to another machine); no credentials, query or fragment.
+fn parse_api_url(value: &str) -> Result<url::Url, String> {
+    let mut url = url::Url::parse(value.trim())
+        .map_err(|error| format!("{value:?} is not a URL ({error})"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("an API URL carries no user name or password".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("an API URL has no query or fragment".into());
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err("an http API URL is allowed only for a loopback host; use https".into())
+        }
+        other => return Err(format!("{other}: not an API URL; use https")),
+    }
+    // Paths are appended segment by segment: no trailing slash.
+    let trimmed = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&trimmed);
+    Ok(url)
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// Rejects what would end the CSP directive early and let a value add directives of its own.
 fn parse_frame_ancestors(value: &str) -> Result<String, String> {
     let sources: Vec<&str> = value.split_ascii_whitespace().collect();
@@ -289,6 +384,17 @@ mod tests {
         assert_eq!(config.session_max, Duration::from_secs(12 * 3600));
         assert_eq!(config.liveperson_sdk, None);
         assert_eq!(config.dev_workspace_port, None);
+        assert_eq!(
+            config.graph_api_url.as_str(),
+            "https://graph.facebook.com/v21.0"
+        );
+        assert_eq!(config.x_api_url.as_str(), "https://api.x.com/");
+        assert_eq!(config.platform_timeout, Duration::from_secs(10));
+        assert_eq!(config.platform_attempts, 3);
+        assert_eq!(config.platform_backoff, Duration::from_secs(1));
+        assert_eq!(config.platform_max_wait, Duration::from_secs(30));
+        assert_eq!(config.sweep_interval, Duration::from_secs(60));
+        assert_eq!(config.sweep_after, Duration::from_secs(300));
         assert_eq!(config.facebook_app_secret, None);
         assert_eq!(config.x_consumer_secret, None);
         assert_eq!(config.validate(), Ok(()));
@@ -307,7 +413,7 @@ mod tests {
         .expect("parses");
         assert_eq!(
             config.facebook_app_secret.as_ref().map(Secret::expose),
-            Some(&b"app-secret-value"[..])
+            Some("app-secret-value")
         );
         let dump = format!("{config:?}");
         for secret in [
@@ -341,12 +447,12 @@ mod tests {
             .with_plain_env(env);
         assert_eq!(
             config.facebook_app_secret.as_ref().map(Secret::expose),
-            Some(&b"flag-app"[..]),
+            Some("flag-app"),
             "the flag wins"
         );
         assert_eq!(
             config.facebook_verify_token.as_ref().map(Secret::expose),
-            Some(&b"plain-token"[..])
+            Some("plain-token")
         );
         assert_eq!(config.x_consumer_secret, None, "empty counts as unset");
         assert_eq!(config.validate(), Ok(()));
@@ -375,6 +481,45 @@ mod tests {
             error.contains("--session-idle (13h) is longer than --session-max (12h)"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn api_urls_are_https_or_a_loopback_stand_in() {
+        let url = |v: &str| parse_api_url(v).map(|u| u.to_string());
+        assert_eq!(
+            url("https://graph.example/v21.0/").as_deref(),
+            Ok("https://graph.example/v21.0")
+        );
+        assert_eq!(
+            url("http://127.0.0.1:9000").as_deref(),
+            Ok("http://127.0.0.1:9000/")
+        );
+        for bad in [
+            "http://graph.example/v21.0",
+            "ftp://127.0.0.1",
+            "https://user:pw@graph.example",
+            "https://graph.example/?access_token=x",
+            "graph.example",
+        ] {
+            assert!(parse_api_url(bad).is_err(), "{bad} was accepted");
+        }
+    }
+
+    #[test]
+    fn the_sweeper_waits_longer_than_a_send_may_take() {
+        let error = parse(&["--sweep-after", "1m"]).expect_err("refused");
+        assert!(error.contains("--sweep-after (1m)"), "{error}");
+        let config = parse(&[
+            "--sweep-after",
+            "4s",
+            "--platform-timeout",
+            "1s",
+            "--platform-max-wait",
+            "1s",
+        ])
+        .expect("parses");
+        assert_eq!(config.sweep_after, Duration::from_secs(4));
+        assert!(parse(&["--platform-attempts", "0"]).is_err());
     }
 
     #[test]

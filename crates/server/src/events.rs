@@ -116,6 +116,17 @@ pub async fn publish(
     conversation: ConversationId,
     change: Change,
 ) {
+    publish_in_account(state, session.account_id, conversation, change).await;
+}
+
+/// [`publish`] of a change no agent's request made (the sweeper, a profile fetched when a
+/// conversation starts), in the conversation of `account_id`.
+pub async fn publish_in_account(
+    state: &AppState,
+    account_id: i64,
+    conversation: ConversationId,
+    change: Change,
+) {
     let json: Arc<str> = match serde_json::to_string(&change) {
         Ok(json) => json.into(),
         Err(error) => {
@@ -125,11 +136,11 @@ pub async fn publish(
     };
     match state
         .store
-        .append_event(session, conversation, &json, state.now())
+        .append_account_event(account_id, conversation, &json, state.now())
         .await
     {
         Ok(Some(id)) => state.events.send(Logged {
-            account_id: session.account_id,
+            account_id,
             conversation,
             id,
             change: json,

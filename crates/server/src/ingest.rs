@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::app::AppState;
 use crate::store::InboundOutcome;
+use social_api::ConversationId;
 
 /// Events read per query; the applier reads again until none is left.
 const BATCH: u32 = 100;
@@ -144,6 +145,9 @@ async fn pass(state: &AppState, stopped: &mut Stopped) -> Pass {
                     for logged in applied.logged {
                         state.events.send(logged);
                     }
+                    if let Some((account_id, conversation)) = applied.started {
+                        fetch_profile(&state, account_id, conversation);
+                    }
                 }
                 Err(error) => {
                     tracing::error!(id, %error, "a webhook event could not be applied");
@@ -153,4 +157,20 @@ async fn pass(state: &AppState, stopped: &mut Stopped) -> Pass {
         }
         previous = ids;
     }
+}
+
+/// Fetches the consumer's profile of a conversation a webhook event started, beside the
+/// applier (a slow platform must not hold up the events behind it). A failure leaves what
+/// the event said of the consumer, and an agent can ask again.
+fn fetch_profile(state: &AppState, account_id: i64, conversation: ConversationId) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(error) = crate::profiles::refresh(&state, account_id, conversation).await {
+            tracing::warn!(
+                conversation = conversation.0,
+                %error,
+                "the new conversation's profile could not be fetched"
+            );
+        }
+    });
 }

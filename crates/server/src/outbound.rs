@@ -1,14 +1,50 @@
 //! Sends a stored outgoing message to its platform and records what happened: the one
-//! path shared by new messages, retries and invitations.
+//! path shared by new messages, retries, invitations and the sweeper. A send the platform
+//! may have received without saying so is looked up there before it is repeated, so a
+//! consumer never gets the same reply twice.
 
 use social_api::names::name_of;
-use social_api::{rules, Conversation, Message, Space, Timestamp};
+use social_api::rules::{self, MessageTag};
+use social_api::{Conversation, Message, MessageId, Space, Timestamp};
+use std::time::Duration;
 
 use crate::app::AppState;
-use crate::error::ApiError;
 use crate::events;
-use crate::platforms::{Outbound, PlatformError};
-use crate::store::{Attempt, SendingMode, Session};
+use crate::platforms::{self, Outbound, PlatformError, RetryPolicy, SendKind};
+use crate::store::{Attempt, SendingMode, Session, StoreError};
+
+/// How far before a message was stored a look-up still takes a platform message for it:
+/// the platform's clock and ours may disagree a little.
+pub const CLOCK_SKEW_MS: i64 = 60_000;
+
+/// How sends are repeated and bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendPolicy {
+    /// Sends of one message (a send not found on the platform counts), and the waits
+    /// between them.
+    pub retry: RetryPolicy,
+    /// A delivery gives up after this long (its outcome is then unconfirmed): the sweeper
+    /// settles only messages pending for longer.
+    pub deadline: Duration,
+}
+
+/// Why a delivery could not be recorded (the platform's answers are outcomes, not errors).
+#[derive(Debug, thiserror::Error)]
+pub enum DeliverError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("message {} vanished while it was being sent", .0 .0)]
+    Vanished(MessageId),
+}
+
+/// What to do before the first send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstStep {
+    /// Send now: no earlier attempt can have reached the platform.
+    Send,
+    /// An earlier attempt may have arrived: look for it on the platform first.
+    LookFirst,
+}
 
 /// The platform request for `message` of `conversation`, sent by the session's agent at
 /// `now`: it threads to the platform id of the message it answers (a public reply without
@@ -19,6 +55,25 @@ pub fn request_for(
     message: &Message,
     mode: SendingMode,
     now: Timestamp,
+) -> Outbound {
+    let tag = rules::message_tag(conversation, &session.agent, message, now);
+    request(conversation, message, mode, tag)
+}
+
+/// [`request_for`] without the Messenger tag, which a look-up does not need.
+pub fn lookup_request(
+    conversation: &Conversation,
+    message: &Message,
+    mode: SendingMode,
+) -> Outbound {
+    request(conversation, message, mode, None)
+}
+
+fn request(
+    conversation: &Conversation,
+    message: &Message,
+    mode: SendingMode,
+    tag: Option<MessageTag>,
 ) -> Outbound {
     let answered = message
         .reply_to
@@ -31,7 +86,6 @@ pub fn request_for(
             .filter(|_| message.space == Space::Public)
             .map(|p| p.platform_id.clone())
     };
-    let tag = rules::message_tag(conversation, &session.agent, message, now);
     Outbound {
         source: conversation.source,
         brand_id: conversation.brand.platform_id.clone(),
@@ -52,42 +106,143 @@ pub async fn deliver(
     conversation: &Conversation,
     message: &Message,
     mode: SendingMode,
-) -> Result<Message, ApiError> {
+    first: FirstStep,
+) -> Result<Message, DeliverError> {
+    let Some(kind) = SendKind::of(message.space, mode.private_reply) else {
+        return Ok(message.clone());
+    };
     let request = request_for(conversation, session, message, mode, state.now());
-    let platform = &state.platform;
-    let result: Result<String, PlatformError> = match (message.space, mode.private_reply) {
-        (Space::Internal, _) => return Ok(message.clone()),
-        (Space::Public, _) => platform.reply_public(&request).await,
-        (Space::Private, true) => platform.private_reply(&request).await,
-        (Space::Private, false) => platform.send_private(&request).await,
+    let sending = send_once(state, conversation, message, kind, &request, first);
+    let outcome = match tokio::time::timeout(state.sending.deadline, sending).await {
+        Ok(outcome) => outcome,
+        Err(_) => Outcome::Unconfirmed(unconfirmed(
+            conversation,
+            &format!("{} did not answer in time.", conversation.source.label()),
+        )),
     };
     let space = name_of(&message.space);
-    let reason;
-    let attempt = match &result {
-        Ok(platform_id) => {
+    let attempt = match &outcome {
+        Outcome::Sent(platform_id) => {
             tracing::info!(message = message.id.0, space, "sent");
             Attempt::Sent { platform_id }
         }
-        Err(error) => {
-            reason = error.reason();
-            tracing::warn!(
-                message = message.id.0,
-                space,
-                %reason,
-                "the platform did not take the message"
-            );
-            Attempt::Failed { reason: &reason }
+        Outcome::Failed(reason) => {
+            tracing::warn!(message = message.id.0, space, %reason, "the platform did not take the message");
+            Attempt::Failed { reason }
+        }
+        Outcome::Unconfirmed(reason) => {
+            tracing::warn!(message = message.id.0, space, %reason, "the platform did not confirm the message");
+            Attempt::Unconfirmed { reason }
         }
     };
     state
         .store
         .record_attempt(session, message.id, attempt)
         .await?;
+    // The platform's echo of the message may be waiting for the id just recorded.
+    state.inbound.wake();
     let message = state
         .store
         .message(session, message.id)
         .await?
-        .ok_or(ApiError::Internal("a sent message vanished".into()))?;
+        .ok_or(DeliverError::Vanished(message.id))?;
     events::message_changed(state, session, conversation.id, &message).await;
     Ok(message)
+}
+
+/// How a delivery ended.
+enum Outcome {
+    /// On the platform, with this id.
+    Sent(String),
+    /// Not on the platform, for this reason.
+    Failed(String),
+    /// Maybe on the platform: it did not say, and could not be asked.
+    Unconfirmed(String),
+}
+
+/// Sends until the platform takes it, refuses it, or the tries run out; a send without a
+/// clear answer is looked up before the next one.
+async fn send_once(
+    state: &AppState,
+    conversation: &Conversation,
+    message: &Message,
+    kind: SendKind,
+    request: &Outbound,
+    first: FirstStep,
+) -> Outcome {
+    if first == FirstStep::LookFirst {
+        match look_up(state, conversation, message, kind, request).await {
+            Ok(Some(id)) => return Outcome::Sent(id),
+            Ok(None) => {}
+            Err(error) => {
+                cannot_check(&error);
+                let earlier = format!(
+                    "An earlier attempt may have reached {}.",
+                    conversation.source.label()
+                );
+                return Outcome::Unconfirmed(unconfirmed(conversation, &earlier));
+            }
+        }
+    }
+    let mut waits = state.sending.retry.waits();
+    loop {
+        let why = match platforms::send(state.platform.as_ref(), kind, request).await {
+            Ok(id) => return Outcome::Sent(id),
+            Err(PlatformError::Unconfirmed(why)) => why,
+            Err(error) => return Outcome::Failed(error.reason()),
+        };
+        match look_up(state, conversation, message, kind, request).await {
+            Ok(Some(id)) => {
+                tracing::info!(
+                    message = message.id.0,
+                    "found on the platform after no answer"
+                );
+                return Outcome::Sent(id);
+            }
+            Ok(None) => match waits.next() {
+                // Not there: safe to send again, and that counts as a try.
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Outcome::Failed(why),
+            },
+            Err(error) => {
+                cannot_check(&error);
+                return Outcome::Unconfirmed(unconfirmed(conversation, &why));
+            }
+        }
+    }
+}
+
+fn cannot_check(error: &PlatformError) {
+    tracing::warn!(reason = %error, "the platform could not be checked for a message");
+}
+
+/// The reason of a message that may have been sent: what happened, and that a retry looks
+/// first.
+fn unconfirmed(conversation: &Conversation, what: &str) -> String {
+    let name = conversation.source.label();
+    format!(
+        "{what} It may have been sent, and {name} could not be checked: Retry looks on \
+         {name} first, so it is not sent twice."
+    )
+}
+
+/// The platform id of `message` if the platform has it: a recent message from the brand
+/// with its text, in its place, written no earlier than it was stored (less the clocks'
+/// skew), that no other message of the conversation already is.
+pub async fn look_up(
+    state: &AppState,
+    conversation: &Conversation,
+    message: &Message,
+    kind: SendKind,
+    request: &Outbound,
+) -> Result<Option<String>, PlatformError> {
+    let since = Timestamp(message.sent_at.0.saturating_sub(CLOCK_SKEW_MS));
+    let found = state.platform.find_sent(kind, request, since).await?;
+    let known = |id: &String| {
+        conversation
+            .messages
+            .iter()
+            .any(|m| m.id != message.id && m.platform_id.as_ref() == Some(id))
+    };
+    Ok(found.into_iter().find(|id| !known(id)))
 }

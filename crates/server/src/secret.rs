@@ -1,17 +1,23 @@
-//! A configured secret (an app secret, a verify token): readable only on purpose, so it
-//! cannot reach a log or a `Debug` dump of the configuration by accident.
+//! A secret (an app secret, a verify token, a platform access token): readable only through
+//! [`Secret::expose`], so it cannot reach a log line, a `Debug` dump of the configuration or
+//! an error text by accident.
 
 use std::fmt;
 use std::str::FromStr;
 
-/// A non-empty secret. `Debug` prints `***`; there is no `Display`.
+/// A secret held in memory. No `Display`, no `Serialize`; `Debug` prints `***`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {
-    /// The secret's bytes, for an HMAC key or a comparison.
-    pub fn expose(&self) -> &[u8] {
-        self.0.as_bytes()
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value, for the one place that needs it (an HMAC key, a comparison, an
+    /// `Authorization` header, a database column). Never format it into anything else.
+    pub fn expose(&self) -> &str {
+        &self.0
     }
 }
 
@@ -40,9 +46,10 @@ mod tests {
     #[test]
     fn debug_output_never_shows_the_secret() {
         let secret: Secret = "hunter2-app-secret".parse().expect("a secret");
-        assert_eq!(format!("{secret:?}"), "***");
-        assert_eq!(format!("{:?}", Some(secret.clone())), "Some(***)");
-        assert_eq!(secret.expose(), b"hunter2-app-secret");
+        let shown = format!("{secret:?} {:?}", Some(&secret));
+        assert_eq!(shown, "*** Some(***)");
+        assert_eq!(secret.expose(), "hunter2-app-secret");
+        assert_eq!(Secret::new("EAAB-token").expose(), "EAAB-token");
     }
 
     #[test]

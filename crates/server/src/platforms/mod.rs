@@ -1,13 +1,23 @@
 //! Outbound calls to Facebook and X behind one trait: the handlers never know whether a
 //! real client, the demo's recording one or a test's answers them.
 
+mod error;
+mod graph;
+mod http;
+mod matching;
+mod real;
 mod recording;
+mod settings;
+mod x;
 
-pub use recording::{Call, RecordingPlatform};
+pub use error::PlatformError;
+pub use real::{BuildError, RealPlatform};
+pub use recording::{Call, Read, RecordingPlatform};
+pub use settings::{RetryPolicy, Settings};
 
 use async_trait::async_trait;
 use social_api::rules::MessageTag;
-use social_api::Source;
+use social_api::{Profile, Source, Space, Timestamp};
 
 /// A message to write on the platform, as the brand.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,28 +49,36 @@ pub struct Like {
     pub target_id: String,
 }
 
-/// Why the platform did not do it. The text is shown to agents: clients put the
-/// platform's readable reason in it, never a token or a request body.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PlatformError {
-    /// The platform answered and refused, with its reason.
-    #[error("{0}")]
-    Rejected(String),
-    /// Too many calls; the platform accepts more after this time (ms since the epoch).
-    #[error("The platform's rate limit is reached; try again later.")]
-    RateLimited { retry_at: Option<i64> },
-    /// No answer, or not one we understand.
-    #[error("The platform could not be reached: {0}")]
-    Unreachable(String),
-    /// This server has no connection to the source configured.
-    #[error("No {} connection is configured on this server.", .0.label())]
-    NotConnected(Source),
+/// Whose profile to fetch, and as which brand channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileRequest {
+    pub source: Source,
+    /// The Page or X account whose token asks.
+    pub brand_id: String,
+    /// The consumer's page-scoped id (Facebook) or user id (X).
+    pub consumer_id: String,
 }
 
-impl PlatformError {
-    /// The reason as an agent reads it.
-    pub fn reason(&self) -> String {
-        self.to_string()
+/// How a message goes out: each is a different call, and is looked up in a different place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendKind {
+    /// [`Platform::reply_public`].
+    ReplyPublic,
+    /// [`Platform::send_private`].
+    SendPrivate,
+    /// [`Platform::private_reply`].
+    PrivateReply,
+}
+
+impl SendKind {
+    /// How a message of `space` goes out; `None` for an internal note, which never does.
+    pub fn of(space: Space, private_reply: bool) -> Option<Self> {
+        match (space, private_reply) {
+            (Space::Internal, _) => None,
+            (Space::Public, _) => Some(SendKind::ReplyPublic),
+            (Space::Private, true) => Some(SendKind::PrivateReply),
+            (Space::Private, false) => Some(SendKind::SendPrivate),
+        }
     }
 }
 
@@ -84,10 +102,37 @@ pub trait Platform: Send + Sync + 'static {
 
     /// Takes back the brand's like of the target.
     async fn unlike(&self, request: &Like) -> Result<(), PlatformError>;
+
+    /// The consumer's profile, or why the platform withholds it (an answer, not an error).
+    async fn profile(&self, request: &ProfileRequest) -> Result<Profile, PlatformError>;
+
+    /// The platform ids of recent messages from the brand that look like `request` sent
+    /// as `kind` (same place, same text), created at `since` or later, newest first: how
+    /// a send that may have arrived without an answer is found. Each platform looks back
+    /// over a short window only (see the clients).
+    async fn find_sent(
+        &self,
+        kind: SendKind,
+        request: &Outbound,
+        since: Timestamp,
+    ) -> Result<Vec<String>, PlatformError>;
 }
 
-/// The platform of a server started without `--demo`, until the real Meta and X clients
-/// exist: every call fails with a reason, so nothing pretends to have been sent.
+/// Sends `request` as `kind`.
+pub async fn send(
+    platform: &dyn Platform,
+    kind: SendKind,
+    request: &Outbound,
+) -> Result<String, PlatformError> {
+    match kind {
+        SendKind::ReplyPublic => platform.reply_public(request).await,
+        SendKind::SendPrivate => platform.send_private(request).await,
+        SendKind::PrivateReply => platform.private_reply(request).await,
+    }
+}
+
+/// The platform of a server started without `--demo` and without clients (tests only
+/// now): every call fails with a reason, so nothing pretends to have been sent.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NotConnected;
 
@@ -106,6 +151,17 @@ impl Platform for NotConnected {
         Err(PlatformError::NotConnected(request.source))
     }
     async fn unlike(&self, request: &Like) -> Result<(), PlatformError> {
+        Err(PlatformError::NotConnected(request.source))
+    }
+    async fn profile(&self, request: &ProfileRequest) -> Result<Profile, PlatformError> {
+        Err(PlatformError::NotConnected(request.source))
+    }
+    async fn find_sent(
+        &self,
+        _kind: SendKind,
+        request: &Outbound,
+        _since: Timestamp,
+    ) -> Result<Vec<String>, PlatformError> {
         Err(PlatformError::NotConnected(request.source))
     }
 }

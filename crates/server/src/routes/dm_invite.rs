@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::auth::AgentSession;
 use crate::error::{ApiError, ApiPath};
 use crate::events;
-use crate::outbound;
+use crate::outbound::{self, FirstStep};
 use crate::store::{NewDelivery, NewMessage, SendingMode, Session};
 
 /// The body is empty or a [`DmInviteRequest`]; 201 with both messages as stored now.
@@ -115,7 +115,7 @@ async fn send_one(
         .await?
         .ok_or(ApiError::Internal("a stored message vanished".into()))?;
     events::message_changed(state, session, conversation.id, &stored).await;
-    outbound::deliver(state, session, conversation, &stored, mode)
-        .await
-        .map(Some)
+    Ok(Some(
+        outbound::deliver(state, session, conversation, &stored, mode, FirstStep::Send).await?,
+    ))
 }

@@ -12,8 +12,8 @@ use crate::app::AppState;
 use crate::auth::AgentSession;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::events;
-use crate::outbound;
-use crate::store::{NewDelivery, NewMessage, SendingMode};
+use crate::outbound::{self, FirstStep};
+use crate::store::{NewDelivery, NewMessage, RetryClaim, SendingMode};
 
 const NO_CONVERSATION: ApiError = ApiError::NotFound("There is no such conversation.");
 const NO_MESSAGE: ApiError = ApiError::NotFound("There is no such message.");
@@ -62,7 +62,15 @@ pub async fn send(
         .await?
         .ok_or(ApiError::Internal("a stored message vanished".into()))?;
     events::message_changed(&state, &session, conversation.id, &stored).await;
-    let message = outbound::deliver(&state, &session, &conversation, &stored, mode).await?;
+    let message = outbound::deliver(
+        &state,
+        &session,
+        &conversation,
+        &stored,
+        mode,
+        FirstStep::Send,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(message)))
 }
 
@@ -90,11 +98,13 @@ pub async fn retry(
         .ok_or(NO_MESSAGE)?;
     rules::can_retry(&conversation, &session.agent, id, state.now())?;
     // Failed -> Pending in one statement: of two racing retries only one sends.
-    if !state.store.claim_retry(&session, id).await? {
-        return Err(Denied::NotFailed.into());
-    }
+    let first = match state.store.claim_retry(&session, id, state.now()).await? {
+        RetryClaim::NotFailed => return Err(Denied::NotFailed.into()),
+        RetryClaim::Claimed { check_first: true } => FirstStep::LookFirst,
+        RetryClaim::Claimed { check_first: false } => FirstStep::Send,
+    };
     // Read again: the claim made the one retrying its author.
     let message = state.store.message(&session, id).await?.ok_or(NO_MESSAGE)?;
-    let message = outbound::deliver(&state, &session, &conversation, &message, mode).await?;
+    let message = outbound::deliver(&state, &session, &conversation, &message, mode, first).await?;
     Ok(Json(message))
 }

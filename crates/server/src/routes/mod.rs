@@ -10,6 +10,7 @@ pub mod health;
 pub mod likes;
 pub mod me;
 pub mod messages;
+pub mod profiles;
 pub mod session;
 pub mod webhooks;
 pub mod workspaces;
@@ -24,6 +25,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::idempotency;
+use crate::outbound::DeliverError;
 
 /// Everything under `/api`; `/demo/*` only when demo mode is on.
 pub fn api(state: &AppState) -> Router<AppState> {
@@ -38,6 +40,10 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route(
             "/conversations/{id}/post/like",
             post(likes::like_post).delete(likes::unlike_post),
+        )
+        .route(
+            "/conversations/{id}/consumer/refresh",
+            post(profiles::refresh),
         )
         .route_layer(from_fn_with_state(state.clone(), idempotency::require_key));
     let mut api = Router::new()
@@ -74,6 +80,16 @@ pub fn api(state: &AppState) -> Router<AppState> {
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+}
+
+/// A delivery's platform outcome is on the message; what is left is our own failure.
+impl From<DeliverError> for ApiError {
+    fn from(error: DeliverError) -> Self {
+        match error {
+            DeliverError::Store(error) => ApiError::Store(error),
+            DeliverError::Vanished(_) => ApiError::Internal(error.to_string()),
+        }
+    }
 }
 
 async fn not_found() -> ApiError {

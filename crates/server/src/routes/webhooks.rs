@@ -175,7 +175,7 @@ async fn facebook_verify(
     let token_matches = query
         .verify_token
         .as_deref()
-        .is_some_and(|token| same_secret(token.as_bytes(), keys.verify_token.expose()));
+        .is_some_and(|token| same_secret(token.as_bytes(), keys.verify_token.expose().as_bytes()));
     match (query.mode.as_deref(), query.challenge) {
         (Some("subscribe"), Some(challenge)) if token_matches => {
             tracing::info!("Meta's webhook subscription check answered");
@@ -213,7 +213,7 @@ async fn x_crc(secret: Secret, query: Result<Query<Crc>, QueryRejection>) -> Res
         })) => {
             tracing::info!("X's webhook CRC check answered");
             Json(serde_json::json!({
-                "response_token": signature::x_crc_response(secret.expose(), &token),
+                "response_token": signature::x_crc_response(secret.expose().as_bytes(), &token),
             }))
             .into_response()
         }
@@ -237,7 +237,7 @@ async fn deliver(
             _ => Refusal::Unreadable,
         }
     })?;
-    if !(platform.valid)(secret.expose(), &body, signature) {
+    if !(platform.valid)(secret.expose().as_bytes(), &body, signature) {
         tracing::warn!(
             source,
             signature_sent = signature.is_some(),

@@ -11,9 +11,11 @@ use async_trait::async_trait;
 use social_api::workspace::{DemoAgent, Workspace};
 use social_api::{
     Agent, AgentKind, BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary,
-    Delivery, ListView, Message, MessageId, PostContext, Role, Source, Space, Timestamp,
+    Delivery, ListView, Message, MessageId, PostContext, Profile, Role, Source, Space, Timestamp,
 };
 use std::sync::Arc;
+
+use crate::secret::Secret;
 
 /// A storage failure; the API answers 500 and logs the cause.
 #[derive(Debug, thiserror::Error)]
@@ -205,8 +207,39 @@ pub struct SendingMode {
 /// What the platform answered to one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attempt<'a> {
-    Sent { platform_id: &'a str },
-    Failed { reason: &'a str },
+    Sent {
+        platform_id: &'a str,
+    },
+    Failed {
+        reason: &'a str,
+    },
+    /// Failed, but it may have reached the platform (no answer, and the platform could not
+    /// be checked): a retry looks on the platform before sending again.
+    Unconfirmed {
+        reason: &'a str,
+    },
+}
+
+/// What claiming a failed message for a retry found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryClaim {
+    /// It is not Failed (any more): another retry has it, or it was sent.
+    NotFailed,
+    /// It is Pending again, in the retrying agent's name. `check_first`: its last attempt
+    /// may have reached the platform, so look there before sending it again.
+    Claimed { check_first: bool },
+}
+
+/// An outgoing message pending for longer than any send takes: the process died
+/// mid-send, or storing the platform's answer failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StuckMessage {
+    pub account_id: i64,
+    pub conversation: ConversationId,
+    pub message: MessageId,
+    /// When its latest send began; it is settled only if no send began since.
+    pub pending_since: Timestamp,
+    pub mode: SendingMode,
 }
 
 /// An answer kept for an idempotency key.
@@ -379,10 +412,15 @@ pub trait Store: Send + Sync + 'static {
         attempt: Attempt<'_>,
     ) -> Result<(), StoreError>;
 
-    /// Turns a Failed message back into Pending for a retry by the session's agent, who
-    /// becomes its author (the one who sent it); false when it is not Failed (any more),
-    /// so two racing retries cannot both send it.
-    async fn claim_retry(&self, session: &Session, message: MessageId) -> Result<bool, StoreError>;
+    /// Turns a Failed message back into Pending (since `now`) for a retry by the session's
+    /// agent, who becomes its author (the one who sent it); [`RetryClaim::NotFailed`] when
+    /// it is not Failed (any more), so two racing retries cannot both send it.
+    async fn claim_retry(
+        &self,
+        session: &Session,
+        message: MessageId,
+        now: Timestamp,
+    ) -> Result<RetryClaim, StoreError>;
 
     /// Records that the brand likes (or no longer likes) a message.
     async fn set_liked(
@@ -508,6 +546,67 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<AppliedInbound, StoreError>;
 
+    /// The access token of the brand channel `platform_id` of `source` (channels are
+    /// unique per platform id); `None` when it has none, or there is no such channel.
+    async fn channel_token(
+        &self,
+        source: Source,
+        platform_id: &str,
+    ) -> Result<Option<Secret>, StoreError>;
+
+    /// Sets the access token of a brand channel of the account, or removes it with `None`;
+    /// false when the account has no such channel.
+    async fn set_channel_token(
+        &self,
+        account_id: i64,
+        source: Source,
+        platform_id: &str,
+        token: Option<&Secret>,
+    ) -> Result<bool, StoreError>;
+
+    /// One conversation of an account, for work that no agent's request started (the
+    /// sweeper, a profile fetched when a conversation starts).
+    async fn account_conversation(
+        &self,
+        account_id: i64,
+        id: ConversationId,
+    ) -> Result<Option<Conversation>, StoreError>;
+
+    /// Replaces the profile of the conversation's consumer (of every conversation with
+    /// them); the consumer as stored now, `None` when the account has no such conversation.
+    async fn set_consumer_profile(
+        &self,
+        account_id: i64,
+        conversation: ConversationId,
+        profile: &Profile,
+    ) -> Result<Option<Consumer>, StoreError>;
+
+    /// Outgoing messages (of every account) pending since before `before`, oldest first,
+    /// at most `limit`.
+    async fn stuck_messages(
+        &self,
+        before: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<StuckMessage>, StoreError>;
+
+    /// Records how the sweeper settled a stuck message; false (and nothing changed) when
+    /// it is no longer pending since the same time (it was sent, or a retry began).
+    async fn settle_stuck(
+        &self,
+        stuck: &StuckMessage,
+        attempt: Attempt<'_>,
+    ) -> Result<bool, StoreError>;
+
+    /// [`Store::append_event`] for a change no session made; `None` when the
+    /// conversation is not the account's.
+    async fn append_account_event(
+        &self,
+        account_id: i64,
+        conversation: ConversationId,
+        change: &str,
+        at: Timestamp,
+    ) -> Result<Option<i64>, StoreError>;
+
     /// Writes the accounts that are not there yet, each in one transaction. An account
     /// whose slug exists only gets what an older seed did not write (agents' e-mails and
     /// passwords, workspace ids), so seeding twice changes nothing.
@@ -533,6 +632,9 @@ pub enum InboundOutcome {
 pub struct AppliedInbound {
     pub outcome: InboundOutcome,
     pub logged: Vec<crate::events::Logged>,
+    /// The conversation the event started (account id, conversation), whose consumer's
+    /// profile is then fetched from the platform.
+    pub started: Option<(i64, ConversationId)>,
 }
 
 /// Opens the database a URL names, creating and migrating it as needed.

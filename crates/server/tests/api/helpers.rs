@@ -6,14 +6,15 @@ use social_api::workspace::SignIn;
 use social_api::SendMessage;
 use social_api::{
     Conversation, ConversationId, ConversationSummary, DemoSessionRequest, MessageId, NewSession,
-    Problem, Role, Space,
+    Problem, Role, Source, Space,
 };
 use social_server::app::{router, AppState};
 use social_server::auth::{new_token, token_sha256};
 use social_server::clock::{system_now, Clock};
 use social_server::config::{Config, ScriptSource};
 use social_server::idempotency;
-use social_server::platforms::RecordingPlatform;
+use social_server::platforms::{Platform, RealPlatform, RecordingPlatform, Settings};
+use social_server::secret::Secret;
 use social_server::store::SqliteStore;
 use sqlx::SqlitePool;
 use std::path::PathBuf;
@@ -62,6 +63,26 @@ pub struct Options {
     pub x_consumer_secret: Option<&'static str>,
     /// Run the webhook applier, as `app::serve` does (off: stored events stay unapplied).
     pub applier: bool,
+    /// Reach Facebook and X through the real clients at these base URLs (fakes on
+    /// loopback) instead of the recording platform.
+    pub platforms: Option<PlatformUrls>,
+    /// `--platform-timeout`, `--platform-attempts`, `--platform-backoff`,
+    /// `--platform-max-wait`.
+    pub platform_timeout: Duration,
+    pub platform_attempts: u8,
+    pub platform_backoff: Duration,
+    pub platform_max_wait: Duration,
+    /// Run the sweeper every this often (`--sweep-interval`); `None`: not at all.
+    pub sweep_every: Option<Duration>,
+    /// `--sweep-after`.
+    pub sweep_after: Duration,
+}
+
+/// `--graph-api-url` and `--x-api-url`.
+#[derive(Debug, Clone)]
+pub struct PlatformUrls {
+    pub graph: String,
+    pub x: String,
 }
 
 impl Default for Options {
@@ -79,6 +100,13 @@ impl Default for Options {
             facebook_keys: None,
             x_consumer_secret: None,
             applier: true,
+            platforms: None,
+            platform_timeout: Duration::from_secs(10),
+            platform_attempts: 3,
+            platform_backoff: Duration::from_millis(20),
+            platform_max_wait: Duration::from_secs(5),
+            sweep_every: None,
+            sweep_after: Duration::from_secs(300),
         }
     }
 }
@@ -176,14 +204,37 @@ impl TestApp {
             facebook_app_secret: options.facebook_keys.map(|(secret, _)| secret_of(secret)),
             facebook_verify_token: options.facebook_keys.map(|(_, token)| secret_of(token)),
             x_consumer_secret: options.x_consumer_secret.map(secret_of),
+            graph_api_url: options
+                .platforms
+                .as_ref()
+                .map_or("https://graph.facebook.example/v21.0", |p| &p.graph)
+                .parse()
+                .expect("a Graph URL"),
+            x_api_url: options
+                .platforms
+                .as_ref()
+                .map_or("https://api.x.example", |p| &p.x)
+                .parse()
+                .expect("an X URL"),
+            platform_timeout: options.platform_timeout,
+            platform_attempts: options.platform_attempts,
+            platform_backoff: options.platform_backoff,
+            platform_max_wait: options.platform_max_wait,
+            sweep_interval: options.sweep_every.unwrap_or(Duration::from_secs(60)),
+            sweep_after: options.sweep_after,
         };
         let platform = Arc::new(RecordingPlatform::new());
         let clock = Clock::fixed(system_now());
-        let mut state = AppState::from_config(&config)
-            .await
-            .expect("state")
-            .with_platform(platform.clone())
-            .with_clock(clock.clone());
+        let state = AppState::from_config(&config).await.expect("state");
+        // The demo data with the real clients: the demo alone would record instead.
+        let serving: Arc<dyn Platform> = match options.platforms {
+            Some(_) => Arc::new(
+                RealPlatform::new(&Settings::from_config(&config), state.store.clone())
+                    .expect("the platforms' client"),
+            ),
+            None => platform.clone(),
+        };
+        let mut state = state.with_platform(serving).with_clock(clock.clone());
         if let Some(every) = options.session_recheck {
             state = state.with_session_recheck(every);
         }
@@ -192,6 +243,15 @@ impl TestApp {
         }
         let app = router(state.clone());
         let server = tokio::spawn(async move { axum::serve(listener, app).await }).abort_handle();
+        if let Some(every) = options.sweep_every {
+            social_server::sweeper::spawn(
+                state.clone(),
+                social_server::sweeper::Sweep {
+                    every,
+                    after: config.sweep_after,
+                },
+            );
+        }
         let dev_base = dev_listener.map(|dev| {
             let dev_addr = dev.local_addr().expect("addr");
             let app = social_server::dev_workspace::router(state.clone(), &config);
@@ -579,6 +639,39 @@ impl TestApp {
             &format!("/api/conversations/{conversation}/dm-invite"),
             Some(&new_key()),
             Some(serde_json::to_string(request).expect("JSON")),
+        )
+        .await
+    }
+
+    /// Sets the access token of the brand channel `platform_id` (an admin API comes later).
+    pub async fn set_channel_token(
+        &self,
+        account: &str,
+        source: Source,
+        platform_id: &str,
+        token: &str,
+    ) {
+        let (account_id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE slug = ?")
+            .bind(account)
+            .fetch_one(&self.pool)
+            .await
+            .expect("the account");
+        let set = self
+            .state
+            .store
+            .set_channel_token(account_id, source, platform_id, Some(&Secret::new(token)))
+            .await
+            .expect("stored");
+        assert!(set, "{account} has the {source:?} channel {platform_id}");
+    }
+
+    /// `POST /api/conversations/{id}/consumer/refresh` with a fresh key.
+    pub async fn refresh_consumer(&self, token: &str, conversation: ConversationId) -> Response {
+        self.post_action(
+            token,
+            &format!("/api/conversations/{conversation}/consumer/refresh"),
+            Some(&new_key()),
+            None,
         )
         .await
     }

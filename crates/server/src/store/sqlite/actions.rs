@@ -3,8 +3,8 @@
 
 use super::rows::{message_select, name, MessageRow};
 use crate::store::{
-    Attempt, KeyClaim, KeyRecord, NewDelivery, NewMessage, SavedResponse, SendingMode, Session,
-    StoreError,
+    Attempt, KeyClaim, KeyRecord, NewDelivery, NewMessage, RetryClaim, SavedResponse, SendingMode,
+    Session, StoreError,
 };
 use social_api::{
     AgentKind, AuthorKind, ConversationId, DeliveryState, Message, MessageId, Timestamp,
@@ -116,61 +116,87 @@ pub(super) async fn record_attempt(
     message: MessageId,
     attempt: Attempt<'_>,
 ) -> Result<(), StoreError> {
-    let (delivery, platform_id, reason) = match attempt {
-        Attempt::Sent { platform_id } => (DeliveryState::Sent, Some(platform_id), None),
-        Attempt::Failed { reason } => (DeliveryState::Failed, None, Some(reason)),
-    };
+    let (delivery, platform_id, reason, check) = outcome(&attempt);
     sqlx::query(&format!(
         "UPDATE messages SET attempts = attempts + 1, delivery = ?,
-            platform_id = COALESCE(?, platform_id), failure_reason = ?
+            platform_id = COALESCE(?, platform_id), failure_reason = ?, check_before_resend = ?
          WHERE id = ? AND {IN_ACCOUNT}"
     ))
     .bind(name(&delivery))
     .bind(platform_id)
     .bind(reason)
+    .bind(check)
     .bind(message.0)
     .bind(session.account_id)
     .execute(pool)
     .await?;
     if let Some(platform_id) = platform_id {
-        // The platform's echo of this message may have come first and wait for its id:
-        // applied again now, it finds the message known.
-        sqlx::query(
-            "UPDATE webhook_events SET state = 'received', waiting_for = NULL
-             WHERE state = 'deferred' AND waiting_for = ? AND source =
-                (SELECT bc.source FROM messages m
-                 JOIN conversations c ON c.id = m.conversation_id
-                 JOIN brand_channels bc ON bc.id = c.brand_channel_id
-                 WHERE m.id = ? AND c.account_id = ?)",
-        )
-        .bind(platform_id)
-        .bind(message.0)
-        .bind(session.account_id)
-        .execute(pool)
-        .await?;
+        requeue_echo(pool, session.account_id, message, platform_id).await?;
     }
     Ok(())
+}
+
+/// The platform's echo of a message may have come before the send recorded the
+/// message's platform id, and wait for it: put back in line, it finds the message known.
+pub(super) async fn requeue_echo(
+    pool: &SqlitePool,
+    account_id: i64,
+    message: MessageId,
+    platform_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE webhook_events SET state = 'received', waiting_for = NULL
+         WHERE state = 'deferred' AND waiting_for = ? AND source =
+            (SELECT bc.source FROM messages m
+             JOIN conversations c ON c.id = m.conversation_id
+             JOIN brand_channels bc ON bc.id = c.brand_channel_id
+             WHERE m.id = ? AND c.account_id = ?)",
+    )
+    .bind(platform_id)
+    .bind(message.0)
+    .bind(account_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// An attempt as the columns `delivery`, `platform_id`, `failure_reason` and
+/// `check_before_resend` store it.
+pub(super) fn outcome<'a>(
+    attempt: &Attempt<'a>,
+) -> (DeliveryState, Option<&'a str>, Option<&'a str>, bool) {
+    match *attempt {
+        Attempt::Sent { platform_id } => (DeliveryState::Sent, Some(platform_id), None, false),
+        Attempt::Failed { reason } => (DeliveryState::Failed, None, Some(reason), false),
+        Attempt::Unconfirmed { reason } => (DeliveryState::Failed, None, Some(reason), true),
+    }
 }
 
 pub(super) async fn claim_retry(
     pool: &SqlitePool,
     session: &Session,
     message: MessageId,
-) -> Result<bool, StoreError> {
+    now: Timestamp,
+) -> Result<RetryClaim, StoreError> {
     // The one who retries is the one who sends: the message carries their name from now on.
-    let done = sqlx::query(&format!(
-        "UPDATE messages SET delivery = 'pending', failure_reason = NULL,
+    let claimed: Option<(bool,)> = sqlx::query_as(&format!(
+        "UPDATE messages SET delivery = 'pending', failure_reason = NULL, pending_since = ?,
             author_kind = ?, author_agent_id = ?, author_name = ?
-         WHERE id = ? AND delivery = 'failed' AND {IN_ACCOUNT}"
+         WHERE id = ? AND delivery = 'failed' AND {IN_ACCOUNT}
+         RETURNING check_before_resend"
     ))
+    .bind(now.0)
     .bind(name(&author_kind(session)))
     .bind(session.agent.id.0)
     .bind(&session.agent.name)
     .bind(message.0)
     .bind(session.account_id)
-    .execute(pool)
+    .fetch_optional(pool)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(match claimed {
+        Some((check_first,)) => RetryClaim::Claimed { check_first },
+        None => RetryClaim::NotFailed,
+    })
 }
 
 pub(super) async fn set_liked(

@@ -13,6 +13,16 @@ pub(super) async fn append_event(
     change: &str,
     at: Timestamp,
 ) -> Result<Option<i64>, StoreError> {
+    append_account_event(pool, session.account_id, conversation, change, at).await
+}
+
+pub(super) async fn append_account_event(
+    pool: &SqlitePool,
+    account_id: i64,
+    conversation: ConversationId,
+    change: &str,
+    at: Timestamp,
+) -> Result<Option<i64>, StoreError> {
     let done = sqlx::query(
         "INSERT INTO events (account_id, conversation_id, change, created_at)
          SELECT c.account_id, c.id, ?, ? FROM conversations c WHERE c.id = ? AND c.account_id = ?",
@@ -20,7 +30,7 @@ pub(super) async fn append_event(
     .bind(change)
     .bind(at.0)
     .bind(conversation.0)
-    .bind(session.account_id)
+    .bind(account_id)
     .execute(pool)
     .await?;
     Ok((done.rows_affected() == 1).then(|| done.last_insert_rowid()))

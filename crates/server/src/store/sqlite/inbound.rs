@@ -47,6 +47,7 @@ pub(super) async fn apply(
         return Ok(AppliedInbound {
             outcome: InboundOutcome::Skipped { why: why.into() },
             logged: Vec::new(),
+            started: None,
         });
     }
 
@@ -56,9 +57,11 @@ pub(super) async fn apply(
         at: event.at,
         now,
         logged: Vec::new(),
+        started: None,
     };
     let done = applier.event(event).await?;
     let logged = applier.logged;
+    let started = applier.started;
     let (state, waiting_for, outcome, applied_at, result) = match done {
         Done::Applied(what) => ("applied", None, what, Some(now.0), InboundOutcome::Applied),
         Done::Deferred(waiting_for) => (
@@ -91,6 +94,7 @@ pub(super) async fn apply(
     Ok(AppliedInbound {
         outcome: result,
         logged,
+        started,
     })
 }
 
@@ -143,6 +147,8 @@ struct Applier<'c> {
     at: Timestamp,
     now: Timestamp,
     logged: Vec<Logged>,
+    /// The conversation this event started, if it did.
+    started: Option<(i64, ConversationId)>,
 }
 
 impl Applier<'_> {
@@ -476,6 +482,7 @@ impl Applier<'_> {
         if let Some(post) = &post {
             self.requeue(&post.platform_id).await?;
         }
+        self.started = Some((channel.account_id, ConversationId(id)));
         Ok(Target {
             conversation: id,
             created: true,

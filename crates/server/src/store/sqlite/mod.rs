@@ -4,6 +4,7 @@
 mod actions;
 mod events;
 mod inbound;
+mod platform;
 mod rows;
 mod seed;
 mod sessions;
@@ -11,16 +12,17 @@ mod webhook_events;
 mod workspaces;
 
 use super::{
-    Attempt, AttemptClaim, KeyClaim, KeyRecord, NewMessage, PasswordAgent, SavedResponse,
-    SeedAccount, SeedOutcome, SendingMode, Session, SessionEnds, Store, StoreError, StoredSession,
-    TicketSession, WorkspaceLink,
+    Attempt, AttemptClaim, KeyClaim, KeyRecord, NewMessage, PasswordAgent, RetryClaim,
+    SavedResponse, SeedAccount, SeedOutcome, SendingMode, Session, SessionEnds, Store, StoreError,
+    StoredSession, StuckMessage, TicketSession, WorkspaceLink,
 };
+use crate::secret::Secret;
 use async_trait::async_trait;
 use rows::{message_select, parse, preview, ConversationRow, MessageRow, SummaryRow};
 use social_api::workspace::{DemoAgent, Workspace};
 use social_api::{
     BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary, ListView, Message,
-    MessageId, Profile, Role, Space, Timestamp,
+    MessageId, Profile, Role, Source, Space, Timestamp,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -56,6 +58,72 @@ impl SqliteStore {
     /// The pool, for tests that look at the rows themselves.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// One conversation of the account, messages oldest first.
+    async fn read_conversation(
+        &self,
+        account_id: i64,
+        id: ConversationId,
+    ) -> Result<Option<Conversation>, StoreError> {
+        // Read before the conversation: a change logged meanwhile is replayed to the stream
+        // (and applying it twice changes nothing), never lost between the two.
+        let (event_cursor,): (i64,) =
+            sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM events WHERE conversation_id = ?")
+                .bind(id.0)
+                .fetch_one(&self.pool)
+                .await?;
+        let row: Option<ConversationRow> = sqlx::query_as(
+            "SELECT c.id, bc.source, bc.platform_id AS brand_platform_id, bc.name AS brand_name,
+                    bc.handle AS brand_handle, co.platform_id AS consumer_platform_id,
+                    co.display_name, co.handle, co.picture_url, co.profile_url, co.locale,
+                    co.timezone, co.follower_count, co.withheld_reason,
+                    c.post_platform_id, c.post_text, c.post_author, c.post_posted_at,
+                    c.post_attachment_url, c.post_permalink, c.post_liked_by_brand,
+                    c.post_by_brand, c.post_deleted, g.id AS assignee_id,
+                    g.name AS assignee_name, c.skill, c.engagement
+             FROM conversations c
+             JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
+             JOIN consumers co ON co.id = c.consumer_id AND co.account_id = c.account_id
+             LEFT JOIN agents g ON g.id = c.assigned_agent_id AND g.account_id = c.account_id
+             WHERE c.id = ? AND c.account_id = ?",
+        )
+        .bind(id.0)
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let messages: Vec<MessageRow> = sqlx::query_as(concat!(
+            message_select!(),
+            " WHERE m.conversation_id = ? ORDER BY m.sent_at, m.id"
+        ))
+        .bind(row.id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(Conversation {
+            id: ConversationId(row.id),
+            source: parse(&row.source, "brand_channels.source")?,
+            brand: BrandChannel {
+                platform_id: row.brand_platform_id.clone(),
+                name: row.brand_name.clone(),
+                handle: row.brand_handle.clone(),
+            },
+            consumer: Consumer {
+                platform_id: row.consumer_platform_id.clone(),
+                profile: row.profile()?,
+            },
+            post: row.post(),
+            assigned_to: row.assignee(),
+            messages: messages
+                .into_iter()
+                .map(MessageRow::into_message)
+                .collect::<Result<_, _>>()?,
+            event_cursor,
+            skill: row.skill,
+            engagement: row.engagement,
+        }))
     }
 }
 
@@ -240,64 +308,7 @@ impl Store for SqliteStore {
         session: &Session,
         id: ConversationId,
     ) -> Result<Option<Conversation>, StoreError> {
-        // Read before the conversation: a change logged meanwhile is replayed to the stream
-        // (and applying it twice changes nothing), never lost between the two.
-        let (event_cursor,): (i64,) =
-            sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM events WHERE conversation_id = ?")
-                .bind(id.0)
-                .fetch_one(&self.pool)
-                .await?;
-        let row: Option<ConversationRow> = sqlx::query_as(
-            "SELECT c.id, bc.source, bc.platform_id AS brand_platform_id, bc.name AS brand_name,
-                    bc.handle AS brand_handle, co.platform_id AS consumer_platform_id,
-                    co.display_name, co.handle, co.picture_url, co.profile_url, co.locale,
-                    co.timezone, co.follower_count, co.withheld_reason,
-                    c.post_platform_id, c.post_text, c.post_author, c.post_posted_at,
-                    c.post_attachment_url, c.post_permalink, c.post_liked_by_brand,
-                    c.post_by_brand, c.post_deleted, g.id AS assignee_id,
-                    g.name AS assignee_name, c.skill, c.engagement
-             FROM conversations c
-             JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
-             JOIN consumers co ON co.id = c.consumer_id AND co.account_id = c.account_id
-             LEFT JOIN agents g ON g.id = c.assigned_agent_id AND g.account_id = c.account_id
-             WHERE c.id = ? AND c.account_id = ?",
-        )
-        .bind(id.0)
-        .bind(session.account_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let messages: Vec<MessageRow> = sqlx::query_as(concat!(
-            message_select!(),
-            " WHERE m.conversation_id = ? ORDER BY m.sent_at, m.id"
-        ))
-        .bind(row.id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(Some(Conversation {
-            id: ConversationId(row.id),
-            source: parse(&row.source, "brand_channels.source")?,
-            brand: BrandChannel {
-                platform_id: row.brand_platform_id.clone(),
-                name: row.brand_name.clone(),
-                handle: row.brand_handle.clone(),
-            },
-            consumer: Consumer {
-                platform_id: row.consumer_platform_id.clone(),
-                profile: row.profile()?,
-            },
-            post: row.post(),
-            assigned_to: row.assignee(),
-            messages: messages
-                .into_iter()
-                .map(MessageRow::into_message)
-                .collect::<Result<_, _>>()?,
-            event_cursor,
-            skill: row.skill,
-            engagement: row.engagement,
-        }))
+        self.read_conversation(session.account_id, id).await
     }
 
     async fn mark_read(
@@ -363,8 +374,13 @@ impl Store for SqliteStore {
         actions::record_attempt(&self.pool, session, message, attempt).await
     }
 
-    async fn claim_retry(&self, session: &Session, message: MessageId) -> Result<bool, StoreError> {
-        actions::claim_retry(&self.pool, session, message).await
+    async fn claim_retry(
+        &self,
+        session: &Session,
+        message: MessageId,
+        now: Timestamp,
+    ) -> Result<RetryClaim, StoreError> {
+        actions::claim_retry(&self.pool, session, message, now).await
     }
 
     async fn set_liked(
@@ -503,6 +519,67 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> Result<crate::store::AppliedInbound, StoreError> {
         inbound::apply(&self.pool, id, event, now).await
+    }
+
+    async fn channel_token(
+        &self,
+        source: Source,
+        platform_id: &str,
+    ) -> Result<Option<Secret>, StoreError> {
+        platform::channel_token(&self.pool, source, platform_id).await
+    }
+
+    async fn set_channel_token(
+        &self,
+        account_id: i64,
+        source: Source,
+        platform_id: &str,
+        token: Option<&Secret>,
+    ) -> Result<bool, StoreError> {
+        platform::set_channel_token(&self.pool, account_id, source, platform_id, token).await
+    }
+
+    async fn account_conversation(
+        &self,
+        account_id: i64,
+        id: ConversationId,
+    ) -> Result<Option<Conversation>, StoreError> {
+        self.read_conversation(account_id, id).await
+    }
+
+    async fn set_consumer_profile(
+        &self,
+        account_id: i64,
+        conversation: ConversationId,
+        profile: &Profile,
+    ) -> Result<Option<Consumer>, StoreError> {
+        platform::set_consumer_profile(&self.pool, account_id, conversation, profile).await
+    }
+
+    async fn stuck_messages(
+        &self,
+        before: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<StuckMessage>, StoreError> {
+        platform::stuck_messages(&self.pool, before, limit).await
+    }
+
+    async fn settle_stuck(
+        &self,
+        stuck: &StuckMessage,
+        attempt: Attempt<'_>,
+    ) -> Result<bool, StoreError> {
+        platform::settle_stuck(&self.pool, stuck, attempt).await
+    }
+
+    async fn append_account_event(
+        &self,
+        account_id: i64,
+        conversation: ConversationId,
+        change: &str,
+        at: Timestamp,
+    ) -> Result<Option<i64>, StoreError> {
+        events::append_account_event(&self.pool, account_id, conversation, change, at).await
     }
 
     async fn seed(&self, accounts: &[SeedAccount]) -> Result<SeedOutcome, StoreError> {

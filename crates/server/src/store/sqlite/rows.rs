@@ -96,14 +96,8 @@ pub(super) struct ConversationRow {
     pub(super) brand_name: String,
     pub(super) brand_handle: Option<String>,
     pub(super) consumer_platform_id: String,
-    pub(super) display_name: Option<String>,
-    pub(super) handle: Option<String>,
-    pub(super) picture_url: Option<String>,
-    pub(super) profile_url: Option<String>,
-    pub(super) locale: Option<String>,
-    pub(super) timezone: Option<String>,
-    pub(super) follower_count: Option<i64>,
-    pub(super) withheld_reason: Option<String>,
+    #[sqlx(flatten)]
+    pub(super) consumer_profile: ProfileRow,
     pub(super) post_platform_id: Option<String>,
     pub(super) post_text: Option<String>,
     pub(super) post_author: Option<String>,
@@ -117,6 +111,19 @@ pub(super) struct ConversationRow {
     pub(super) assignee_name: Option<String>,
     pub(super) skill: Option<String>,
     pub(super) engagement: Option<String>,
+}
+
+/// The profile columns of `consumers`.
+#[derive(FromRow)]
+pub(super) struct ProfileRow {
+    pub(super) display_name: Option<String>,
+    pub(super) handle: Option<String>,
+    pub(super) picture_url: Option<String>,
+    pub(super) profile_url: Option<String>,
+    pub(super) locale: Option<String>,
+    pub(super) timezone: Option<String>,
+    pub(super) follower_count: Option<i64>,
+    pub(super) withheld_reason: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -148,6 +155,26 @@ impl ConversationRow {
     }
 
     pub(super) fn profile(&self) -> Result<Profile, StoreError> {
+        self.consumer_profile.profile()
+    }
+
+    pub(super) fn post(&self) -> Option<PostContext> {
+        Some(PostContext {
+            platform_id: self.post_platform_id.clone()?,
+            text: self.post_text.clone()?,
+            author: self.post_author.clone()?,
+            posted_at: Timestamp(self.post_posted_at?),
+            attachment_url: self.post_attachment_url.clone(),
+            permalink: self.post_permalink.clone()?,
+            liked_by_brand: self.post_liked_by_brand,
+            by_brand: self.post_by_brand,
+            deleted: self.post_deleted,
+        })
+    }
+}
+
+impl ProfileRow {
+    pub(super) fn profile(&self) -> Result<Profile, StoreError> {
         if let Some(reason) = &self.withheld_reason {
             return Ok(Profile::Withheld(parse::<WithheldReason>(
                 reason,
@@ -172,20 +199,6 @@ impl ConversationRow {
             timezone: self.timezone.clone(),
             follower_count,
         }))
-    }
-
-    pub(super) fn post(&self) -> Option<PostContext> {
-        Some(PostContext {
-            platform_id: self.post_platform_id.clone()?,
-            text: self.post_text.clone()?,
-            author: self.post_author.clone()?,
-            posted_at: Timestamp(self.post_posted_at?),
-            attachment_url: self.post_attachment_url.clone(),
-            permalink: self.post_permalink.clone()?,
-            liked_by_brand: self.post_liked_by_brand,
-            by_brand: self.post_by_brand,
-            deleted: self.post_deleted,
-        })
     }
 }
 
