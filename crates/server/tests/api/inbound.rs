@@ -8,9 +8,10 @@ use crate::helpers::{text_in, Options, TestApp};
 use reqwest::StatusCode;
 use social_api::events::Change;
 use social_api::{
-    rules, Author, Conversation, ConversationId, Message, Profile, Role, Source, Space, Timestamp,
-    WithheldReason,
+    rules, Author, Conversation, ConversationId, Message, Profile, PublicProfile, Role, Source,
+    Space, Timestamp, WithheldReason,
 };
+use social_server::platforms::Read;
 use social_server::store::{AppliedInbound, Attempt, InboundOutcome, Session};
 use social_server::webhooks::{Inbound, InboundEvent, InboundMessage, InboundPerson, InboundPost};
 
@@ -968,4 +969,89 @@ async fn the_demo_conversations_carry_the_skills_of_the_demo_routing() {
     assert_eq!(skill_of("Kenji"), s("social-x", Some("x-care")));
     let response = app.conversation(&token, &rows[0].id.to_string()).await;
     assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_conversation_a_webhook_starts_gets_the_platforms_profile_and_only_that_one() {
+    let app = TestApp::spawn().await;
+    let full = PublicProfile {
+        display_name: "Rosa Díaz".into(),
+        handle: None,
+        picture_url: Some("https://scontent.example/rosa.jpg".into()),
+        profile_url: None,
+        locale: Some("es_ES".into()),
+        timezone: Some("1".into()),
+        follower_count: None,
+    };
+    app.platform
+        .set_profile(ROSA, Profile::Available(full.clone()));
+    let first = facebook(
+        "comment:1:add",
+        1_000,
+        InboundEvent::ConsumerMessage(comment("888000111_1", "Is the tent waterproof?")),
+    );
+    app.state
+        .store
+        .store_inbound(std::slice::from_ref(&first), app.clock.now())
+        .await
+        .expect("stored");
+    app.state.inbound.wake();
+    let fetched = async {
+        loop {
+            if let Ok((id,)) = sqlx::query_as::<_, (i64,)>(
+                "SELECT conversation_id FROM messages WHERE platform_id = '888000111_1'",
+            )
+            .fetch_one(&app.pool)
+            .await
+            {
+                let c = read(&app, ConversationId(id)).await;
+                if c.consumer.profile == Profile::Available(full.clone()) {
+                    return c;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    let c = tokio::time::timeout(std::time::Duration::from_secs(20), fetched)
+        .await
+        .expect("the applier stores the message and the platform's profile");
+    assert_eq!(c.consumer.platform_id, ROSA);
+
+    let asked: Vec<_> = app
+        .platform
+        .reads()
+        .into_iter()
+        .filter(|read| matches!(read, Read::Profile(_)))
+        .collect();
+    assert_eq!(
+        asked.len(),
+        1,
+        "one fetch for one new conversation: {asked:?}"
+    );
+}
+
+#[tokio::test]
+async fn only_the_event_that_starts_a_conversation_says_so() {
+    let app = spawn().await;
+    let first = facebook(
+        "comment:1:add",
+        1_000,
+        InboundEvent::ConsumerMessage(comment("888000111_1", "Is the tent waterproof?")),
+    );
+    let (_, result) = deliver(&app, &first).await;
+    let c = conversation_with(&app, "888000111_1").await;
+    let (account,): (i64,) = sqlx::query_as("SELECT account_id FROM conversations WHERE id = ?")
+        .bind(c.id.0)
+        .fetch_one(&app.pool)
+        .await
+        .expect("account");
+    assert_eq!(result.started, Some((account, c.id)));
+    let second = facebook(
+        "mid:2",
+        2_000,
+        InboundEvent::ConsumerMessage(message("m_2", Space::Private, rosa(), "Hello?")),
+    );
+    let (_, result) = deliver(&app, &second).await;
+    applied(&result);
+    assert_eq!(result.started, None, "a message joining it starts nothing");
 }
