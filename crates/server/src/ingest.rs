@@ -146,7 +146,7 @@ async fn pass(state: &AppState, stopped: &mut Stopped) -> Pass {
                         state.events.send(logged);
                     }
                     if let Some((account_id, conversation)) = applied.started {
-                        fetch_profile(&state, account_id, conversation);
+                        fetch_profile(state, account_id, conversation);
                     }
                 }
                 Err(error) => {
