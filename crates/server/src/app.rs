@@ -49,8 +49,9 @@ pub struct AppState {
     pub passwords: Verifier,
     /// The platforms' webhook secrets; a platform without them has no webhook routes.
     pub webhooks: Arc<WebhookKeys>,
-    /// Wakes the applier of stored webhook events ([`ingest::spawn`]).
-    pub inbound: ingest::Wake,
+    /// Wakes the applier of stored webhook events ([`ingest::spawn`]), and takes turns at
+    /// writing them.
+    pub inbound: ingest::Ingest,
 }
 
 /// [`AppState::session_recheck`] in production: a stream outlives its session by at most
@@ -113,7 +114,7 @@ impl AppState {
             session_recheck: SESSION_RECHECK,
             passwords: Verifier::per_core(),
             webhooks: Arc::new(webhooks),
-            inbound: ingest::Wake::default(),
+            inbound: ingest::Ingest::default(),
         })
     }
 
