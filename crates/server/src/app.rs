@@ -50,8 +50,9 @@ pub struct AppState {
     pub passwords: Verifier,
     /// The platforms' webhook secrets; a platform without them has no webhook routes.
     pub webhooks: Arc<WebhookKeys>,
-    /// Wakes the applier of stored webhook events ([`ingest::spawn`]).
-    pub inbound: ingest::Wake,
+    /// Wakes the applier of stored webhook events ([`ingest::spawn`]), and takes turns at
+    /// writing them.
+    pub inbound: ingest::Ingest,
     /// How messages are sent again, and for how long at most.
     pub sending: SendPolicy,
 }
@@ -120,7 +121,7 @@ impl AppState {
             session_recheck: SESSION_RECHECK,
             passwords: Verifier::per_core(),
             webhooks: Arc::new(webhooks),
-            inbound: ingest::Wake::default(),
+            inbound: ingest::Ingest::default(),
             sending: SendPolicy {
                 retry: RetryPolicy::from_config(config),
                 deadline: config.sweep_after / 2,

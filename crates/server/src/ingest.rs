@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use futures_util::FutureExt;
-use tokio::sync::Notify;
+use tokio::sync::{Mutex, MutexGuard, Notify};
 use tokio::task::JoinHandle;
 
 use crate::app::AppState;
@@ -19,18 +19,33 @@ use social_api::ConversationId;
 /// Events read per query; the applier reads again until none is left.
 const BATCH: u32 = 100;
 
-/// Tells the applier that events were stored. Cheap to clone; waking it while it works
-/// makes it look once more when done, so no event waits for the next delivery.
+/// What the webhook routes and the applier share: the applier's wake-up call, and turns
+/// at writing. Cheap to clone.
 #[derive(Debug, Clone, Default)]
-pub struct Wake(Arc<Notify>);
+pub struct Ingest {
+    wake: Arc<Notify>,
+    /// SQLite takes one writer at a time, and a writer that finds it busy sleeps and polls
+    /// (a millisecond, then longer each time), so under load a delivery could wait far
+    /// longer than the writes ahead of it take. Here they queue in order and each goes as
+    /// soon as the one before is done. (Letting deliveries overtake the applier measured no
+    /// better, and delayed applying.)
+    writing: Arc<Mutex<()>>,
+}
 
-impl Wake {
+impl Ingest {
+    /// Events were stored: the applier looks once more when done with what it is on, so no
+    /// event waits for the next delivery.
     pub fn wake(&self) {
-        self.0.notify_one();
+        self.wake.notify_one();
+    }
+
+    /// Waits for this process's turn to write webhook events; the turn ends when dropped.
+    pub async fn turn(&self) -> MutexGuard<'_, ()> {
+        self.writing.lock().await
     }
 
     async fn woken(&self) {
-        self.0.notified().await;
+        self.wake.notified().await;
     }
 }
 
@@ -125,7 +140,11 @@ async fn pass(state: &AppState, stopped: &mut Stopped) -> Pass {
             if stopped.as_mut().now_or_never().is_some() {
                 return Pass::Stopped;
             }
-            match state.store.apply_inbound(id, &event, state.now()).await {
+            let applied = {
+                let _turn = state.inbound.turn().await;
+                state.store.apply_inbound(id, &event, state.now()).await
+            };
+            match applied {
                 Ok(applied) => {
                     let source = event.source.label();
                     match &applied.outcome {

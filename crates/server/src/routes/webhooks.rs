@@ -257,14 +257,18 @@ async fn deliver(
         tracing::debug!(source, skipped = ?parsed.skipped, "parts of a webhook delivery left out");
     }
     let events = keepable(source, parsed.events);
-    let events = of_connected_channels(state, platform.source, events).await?;
-    let new = state
-        .store
-        .store_inbound(&events, state.now())
-        .await
-        .map_err(Refusal::Store)?;
+    // The store leaves out events of channels not connected, in the same statement.
+    let new = {
+        let _turn = state.inbound.turn().await;
+        state.store.store_inbound(&events, state.now()).await
+    }
+    .map_err(Refusal::Store)?;
     if new > 0 {
         state.inbound.wake();
+    }
+    if new < events.len() {
+        // Repeats, or channels not connected: only the latter are news.
+        log_unconnected(state, platform.source, &events).await;
     }
     tracing::debug!(
         source,
@@ -294,23 +298,18 @@ fn keepable(source: &'static str, events: Vec<Inbound>) -> Vec<Inbound> {
         .collect()
 }
 
-/// The events whose brand channel is connected; the others are logged and dropped.
-async fn of_connected_channels(
-    state: &AppState,
-    source: Source,
-    events: Vec<Inbound>,
-) -> Result<Vec<Inbound>, Refusal> {
-    if events.is_empty() {
-        return Ok(events);
-    }
+/// Logs the brands of `events` that no brand channel has (their events were not kept).
+async fn log_unconnected(state: &AppState, source: Source, events: &[Inbound]) {
     let mut brands: Vec<&str> = events.iter().map(|e| e.brand_id.as_str()).collect();
     brands.sort_unstable();
     brands.dedup();
-    let connected = state
-        .store
-        .connected_brands(source, &brands)
-        .await
-        .map_err(Refusal::Store)?;
+    let connected = match state.store.connected_brands(source, &brands).await {
+        Ok(connected) => connected,
+        Err(error) => {
+            tracing::warn!(%error, "could not tell which webhook events were for channels not connected");
+            return;
+        }
+    };
     for brand in brands {
         if !connected.iter().any(|c| c == brand) {
             let count = events.iter().filter(|e| e.brand_id == brand).count();
@@ -322,10 +321,6 @@ async fn of_connected_channels(
             );
         }
     }
-    Ok(events
-        .into_iter()
-        .filter(|event| connected.contains(&event.brand_id))
-        .collect())
 }
 
 /// Why a webhook request was not taken.

@@ -38,40 +38,48 @@ pub(super) async fn store_inbound(
     events: &[Inbound],
     received_at: Timestamp,
 ) -> Result<usize, StoreError> {
-    if events.is_empty() {
-        return Ok(0);
+    match events {
+        [] => Ok(0),
+        // Most deliveries carry one event: a statement alone is its own transaction, and
+        // saves BEGIN's and COMMIT's round trips.
+        [event] => insert(pool, event, received_at).await,
+        _ => {
+            // The first statement writes, so the transaction takes SQLite's write lock at
+            // once (waiting out `busy_timeout`) rather than failing to upgrade a read.
+            let mut tx = pool.begin().await?;
+            let mut new = 0;
+            for event in events {
+                new += insert(&mut *tx, event, received_at).await?;
+            }
+            tx.commit().await?;
+            Ok(new)
+        }
     }
-    let rows = events
-        .iter()
-        .map(|event| {
-            serde_json::to_string(event)
-                .map(|json| (event, json))
-                .map_err(|_| StoreError::Corrupt("an inbound event does not serialise"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    // The first statement writes, so the transaction takes SQLite's write lock at once
-    // (waiting out `busy_timeout`) rather than failing to upgrade a read.
-    let mut tx = pool.begin().await?;
-    let mut new = 0;
-    for (event, json) in rows {
-        // The channel check is in the insert: a channel removed meanwhile gets nothing.
-        let done = sqlx::query(
-            "INSERT INTO webhook_events (source, key, brand_id, event, received_at)
-             SELECT ?1, ?2, ?3, ?4, ?5
-             WHERE EXISTS (SELECT 1 FROM brand_channels WHERE source = ?1 AND platform_id = ?3)
-             ON CONFLICT (source, key) DO NOTHING",
-        )
-        .bind(name(&event.source))
-        .bind(&event.key)
-        .bind(&event.brand_id)
-        .bind(json)
-        .bind(received_at.0)
-        .execute(&mut *tx)
-        .await?;
-        new += usize::try_from(done.rows_affected()).unwrap_or(0);
-    }
-    tx.commit().await?;
-    Ok(new)
+}
+
+/// One event, unless its `(source, key)` is there or its channel is not connected (checked
+/// in the statement: a channel removed meanwhile gets nothing). 1 if inserted.
+async fn insert<'c>(
+    executor: impl sqlx::SqliteExecutor<'c>,
+    event: &Inbound,
+    received_at: Timestamp,
+) -> Result<usize, StoreError> {
+    let json = serde_json::to_string(event)
+        .map_err(|_| StoreError::Corrupt("an inbound event does not serialise"))?;
+    let done = sqlx::query(
+        "INSERT INTO webhook_events (source, key, brand_id, event, received_at)
+         SELECT ?1, ?2, ?3, ?4, ?5
+         WHERE EXISTS (SELECT 1 FROM brand_channels WHERE source = ?1 AND platform_id = ?3)
+         ON CONFLICT (source, key) DO NOTHING",
+    )
+    .bind(name(&event.source))
+    .bind(&event.key)
+    .bind(&event.brand_id)
+    .bind(json)
+    .bind(received_at.0)
+    .execute(executor)
+    .await?;
+    Ok(usize::from(done.rows_affected() > 0))
 }
 
 /// The oldest `received` events. A row this version cannot read is marked `skipped` with
