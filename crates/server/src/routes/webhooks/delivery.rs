@@ -122,7 +122,7 @@ async fn log_unconnected(state: &AppState, source: Source, events: &[Inbound]) {
     let connected = match state.store.connected_brands(source, &brands).await {
         Ok(connected) => connected,
         Err(error) => {
-            tracing::warn!(%error, "could not tell which webhook events were for channels not connected");
+            tracing::warn!(%error, "could not look up the channels of a delivery");
             return;
         }
     };
