@@ -99,13 +99,16 @@ async fn run(state: AppState) {
     tracing::debug!("webhook applier stopped");
 }
 
+/// The longest pause after failures.
 const MAX_PAUSE: Duration = Duration::from_secs(60);
 
-/// Pauses after failures: 1 s, doubling with jitter up to a minute, for as long as it takes.
+/// Pauses after failures, for as long as it takes: from 1 s, doubling, at most a minute.
+/// Jitter (backon adds up to the delay itself) keeps instances on one database from
+/// retrying in step.
 fn pause_schedule() -> impl Iterator<Item = Duration> {
     ExponentialBuilder::default()
         .with_min_delay(Duration::from_secs(1))
-        .with_max_delay(MAX_PAUSE)
+        .with_max_delay(MAX_PAUSE / 2)
         .with_jitter()
         .without_max_times()
         .build()
@@ -192,4 +195,23 @@ fn fetch_profile(state: &AppState, account_id: i64, conversation: ConversationId
             );
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pauses_start_at_a_second_grow_and_never_pass_a_minute() {
+        let pauses: Vec<Duration> = pause_schedule().take(40).collect();
+        assert_eq!(pauses.len(), 40, "it never gives up");
+        assert!(pauses[0] >= Duration::from_secs(1) && pauses[0] < Duration::from_secs(2));
+        assert!(pauses
+            .iter()
+            .all(|p| *p >= Duration::from_secs(1) && *p <= MAX_PAUSE));
+        assert!(
+            pauses[10..].iter().all(|p| *p >= MAX_PAUSE / 2),
+            "{pauses:?}"
+        );
+    }
 }
