@@ -1055,3 +1055,74 @@ async fn only_the_event_that_starts_a_conversation_says_so() {
     applied(&result);
     assert_eq!(result.started, None, "a message joining it starts nothing");
 }
+
+#[tokio::test]
+async fn an_x_mention_and_a_later_dm_from_the_same_person_are_one_conversation() {
+    let app = spawn().await;
+    let lee = InboundPerson {
+        platform_id: "4455".into(),
+        name: Some("Lee".into()),
+        handle: Some("lee_walks".into()),
+        picture_url: None,
+    };
+    let x = |key: &str, at: i64, message: InboundMessage| Inbound {
+        source: Source::X,
+        key: key.into(),
+        brand_id: X_BRAND_ID.into(),
+        at: Timestamp(at),
+        event: InboundEvent::ConsumerMessage(message),
+    };
+    let mention = InboundMessage {
+        post: Some(InboundPost {
+            platform_id: "1800000000000000002".into(),
+            text: Some("@AcmeOutdoor my tent arrived torn".into()),
+            author: Some("Lee".into()),
+            by_brand: false,
+            permalink: None,
+        }),
+        ..message(
+            "1800000000000000002",
+            Space::Public,
+            lee.clone(),
+            "@AcmeOutdoor my tent arrived torn",
+        )
+    };
+    applied(
+        &deliver(&app, &x("tweet:1800000000000000002", 1_000, mention))
+            .await
+            .1,
+    );
+    let dm = message(
+        "1900000000000000001",
+        Space::Private,
+        lee,
+        "Here is my order number: 4471",
+    );
+    let (_, result) = deliver(&app, &x("dm:1900000000000000001", 2_000, dm)).await;
+    applied(&result);
+    assert_eq!(
+        result.started, None,
+        "the DM joins the mention's conversation"
+    );
+
+    let c = conversation_with(&app, "1900000000000000001").await;
+    assert_eq!(
+        c.id,
+        conversation_with(&app, "1800000000000000002").await.id
+    );
+    let spaces: Vec<Space> = c.messages.iter().map(|m| m.space).collect();
+    assert_eq!(spaces, [Space::Public, Space::Private]);
+    assert!(c.consumer_wrote_in(Space::Public) && c.consumer_wrote_in(Space::Private));
+    let admin = app
+        .state
+        .store
+        .human_agent("demo", Role::Admin)
+        .await
+        .expect("store")
+        .expect("an admin");
+    let capabilities = rules::capabilities(&c, &admin.agent, None, app.clock.now());
+    assert!(
+        capabilities.toggle.is_some(),
+        "both spaces: the Public/Private toggle is offered: {capabilities:?}"
+    );
+}
