@@ -106,3 +106,41 @@ fn excerpts_cut_long_text_at_a_word() {
     assert_eq!(excerpt("one two three four", 10), "one two…");
     assert_eq!(excerpt("ééééé", 3), "ééé…");
 }
+
+/// Resolves on the browser's next animation frame.
+async fn next_frame() {
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .expect("a window")
+            .request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_transcript_gone_before_its_first_frame_leaves_nothing_behind_that_panics() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // Its scroll to the newest message waits for the next frame; an agent who moves on
+    // within that frame disposes the transcript first (seen in a framed widget switching
+    // from a non-social focus to a conversation).
+    static PANICKED: AtomicBool = AtomicBool::new(false);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        PANICKED.store(true, Ordering::SeqCst);
+        previous(info);
+    }));
+    let el = container();
+    let conversation = facebook_thread();
+    let view = mount_to(el.clone(), move || {
+        view! { <Transcript state=OpenConversation::read_only(conversation.clone())/> }
+    });
+    settle().await;
+    assert_eq!(items(&el).len(), facebook_thread().messages.len(), "shown");
+    drop(view);
+    next_frame().await;
+    next_frame().await;
+    assert!(
+        !PANICKED.load(Ordering::SeqCst),
+        "a callback of the disposed transcript panicked"
+    );
+}

@@ -92,8 +92,9 @@ pub fn LinkToDmPreview(
                 <li>"X shows a “Send a private message” button under the reply, which opens a DM with the brand."</li>
             }),
         };
+        // The preview may be closed before the frame: then there is nothing to focus.
         request_animation_frame(move || {
-            if let Some(first) = first.get_untracked() {
+            if let Some(first) = first.try_get_untracked().flatten() {
                 let _ = first.focus();
             }
         });

@@ -25,9 +25,14 @@ pub fn Transcript(
         if list.get().is_none() {
             return;
         }
-        // After the frame: the list is then in the document and laid out.
+        // After the frame: the list is then in the document and laid out. The transcript
+        // may be gone by then (the agent moved on within the frame): nothing to scroll.
         request_animation_frame(move || {
-            let Some(newest) = list.get_untracked().and_then(|l| l.last_element_child()) else {
+            let Some(newest) = list
+                .try_get_untracked()
+                .flatten()
+                .and_then(|l| l.last_element_child())
+            else {
                 return;
             };
             let options = web_sys::ScrollIntoViewOptions::new();
