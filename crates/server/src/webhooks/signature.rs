@@ -88,32 +88,15 @@ fn verify<M: Mac + KeyInit>(secret: &[u8], body: &[u8], tag: &[u8]) -> bool {
 }
 
 #[cfg(test)]
+#[path = "../../tests/support/fixtures.rs"]
+mod test_fixtures;
+
+#[cfg(test)]
 mod tests {
+    use super::test_fixtures::platform_fixtures as fixtures;
     use super::*;
     use proptest::prelude::*;
     use serde_json::Value;
-    use std::path::PathBuf;
-
-    /// `$SOCIAL_FIXTURES_DIR/platforms/<platform>`, else the nearest
-    /// `shared/fixtures/platforms/<platform>` above the workspace; never copied in.
-    fn fixtures(platform: &str) -> PathBuf {
-        let tail = PathBuf::from("platforms").join(platform);
-        if let Some(dir) = std::env::var_os("SOCIAL_FIXTURES_DIR") {
-            return PathBuf::from(dir).join(tail);
-        }
-        let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let here = here.canonicalize().unwrap_or(here);
-        here.ancestors()
-            .map(|dir| dir.join("shared/fixtures").join(&tail))
-            .find(|dir| dir.is_dir())
-            .unwrap_or_else(|| {
-                panic!(
-                    "no shared/fixtures/{} above {}; set SOCIAL_FIXTURES_DIR",
-                    tail.display(),
-                    here.display()
-                )
-            })
-    }
 
     fn read(platform: &str, name: &str) -> Vec<u8> {
         let path = fixtures(platform).join(name);

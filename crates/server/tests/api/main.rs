@@ -18,5 +18,7 @@ mod platforms;
 mod policy;
 mod sign_in;
 mod static_files;
+#[path = "../support/fixtures.rs"]
+mod support_fixtures;
 mod webhooks;
 mod workspaces;

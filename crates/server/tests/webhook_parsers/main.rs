@@ -6,7 +6,11 @@
 
 mod facebook;
 mod fuzz;
+#[path = "../support/fixtures.rs"]
+mod support_fixtures;
 mod x;
+
+pub use support_fixtures::platform_fixtures as fixtures_dir;
 
 use std::path::{Path, PathBuf};
 
@@ -14,27 +18,6 @@ use serde_json::{json, Value};
 use social_server::webhooks::{
     facebook as fb, x as tw, Inbound, InboundEvent, InboundMessage, Parsed,
 };
-
-const FIXTURES_ENV: &str = "SOCIAL_FIXTURES_DIR";
-
-pub fn fixtures_dir(platform: &str) -> PathBuf {
-    let tail = Path::new("platforms").join(platform);
-    if let Some(dir) = std::env::var_os(FIXTURES_ENV) {
-        return PathBuf::from(dir).join(tail);
-    }
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let here = here.canonicalize().unwrap_or(here);
-    here.ancestors()
-        .map(|dir| dir.join("shared/fixtures").join(&tail))
-        .find(|dir| dir.is_dir())
-        .unwrap_or_else(|| {
-            panic!(
-                "no shared/fixtures/{} above {}; set {FIXTURES_ENV} to the folder holding platforms/",
-                tail.display(),
-                here.display()
-            )
-        })
-}
 
 /// Every payload file of a platform's folder and its subfolders: all `.json` but the
 /// signature vectors, so a fixture added later is parsed too.

@@ -11,6 +11,7 @@ mod exactly_once;
 mod fixtures;
 
 use crate::helpers::{Options, TestApp};
+use crate::support_fixtures::platform_fixtures as fixtures;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -31,21 +32,6 @@ const X_BRAND: &str = "800000000000001";
 
 // ---------------------------------------------------------------------------------------
 // Fixtures and signing
-
-fn fixtures(platform: &str) -> PathBuf {
-    let tail = Path::new("platforms").join(platform);
-    if let Some(dir) = std::env::var_os("SOCIAL_FIXTURES_DIR") {
-        return PathBuf::from(dir).join(tail);
-    }
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let here = here.canonicalize().unwrap_or(here);
-    here.ancestors()
-        .map(|dir| dir.join("shared/fixtures").join(&tail))
-        .find(|dir| dir.is_dir())
-        .unwrap_or_else(|| {
-            panic!("no shared/fixtures/platforms/{platform} above the workspace; set SOCIAL_FIXTURES_DIR to the folder holding platforms/")
-        })
-}
 
 fn bytes_of(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{} not readable: {e}", path.display()))
