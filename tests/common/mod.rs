@@ -16,6 +16,7 @@ pub fn brand() -> BrandChannel {
         platform_id: "page-1".into(),
         name: BRAND.into(),
         handle: Some("acme".into()),
+        disconnected: false,
     }
 }
 

@@ -248,6 +248,7 @@ mod tests {
                 platform_id: "1001".into(),
                 name: "Acme".into(),
                 handle: Some("acmeoutdoor".into()),
+                disconnected: false,
             },
             consumer: Consumer {
                 platform_id: "psid".into(),

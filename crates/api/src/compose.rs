@@ -143,6 +143,7 @@ mod tests {
                 platform_id: "b".into(),
                 name: "Acme".into(),
                 handle: None,
+                disconnected: false,
             },
             consumer: Consumer {
                 platform_id: "c".into(),

@@ -4,6 +4,7 @@
 //! wasm32 and native alike.
 
 pub mod actions;
+pub mod admin;
 pub mod compose;
 pub mod contract;
 pub mod delivery;

@@ -98,6 +98,10 @@ pub struct BrandChannel {
     pub name: String,
     /// X `@username` (without `@`) or Facebook page username, where there is one.
     pub handle: Option<String>,
+    /// An admin disconnected it: the conversation stays readable, nothing reaches the
+    /// platform through it any more.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disconnected: bool,
 }
 
 /// The consumer on the other side of the conversation.

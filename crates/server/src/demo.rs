@@ -167,6 +167,7 @@ fn channels() -> Vec<SeedChannel> {
                 platform_id: FB_PAGE_ID.into(),
                 name: "Acme Outdoor".into(),
                 handle: Some("acmeoutdoor".into()),
+                disconnected: false,
             },
         },
         SeedChannel {
@@ -176,6 +177,7 @@ fn channels() -> Vec<SeedChannel> {
                 platform_id: X_BRAND_ID.into(),
                 name: "Acme Outdoor".into(),
                 handle: Some("AcmeOutdoor".into()),
+                disconnected: false,
             },
         },
     ]
@@ -565,6 +567,7 @@ fn globex(now: Timestamp) -> SeedAccount {
                 platform_id: "209715200054321".into(),
                 name: "Globex".into(),
                 handle: Some("globex".into()),
+                disconnected: false,
             },
         }],
         agents: vec![

@@ -27,6 +27,9 @@ pub fn can_write_in(
     space: Space,
 ) -> Result<(), Denied> {
     can_act_in(conversation, agent)?;
+    if space != Space::Internal {
+        connected(conversation)?;
+    }
     match space {
         Space::Internal => Ok(()),
         Space::Public if agent.kind == AgentKind::Bot => Err(Denied::BotInPublic),
@@ -41,8 +44,21 @@ pub fn can_write_in(
 /// Whether `agent` may act publicly in the conversation (like, unlike): bots never do.
 pub(super) fn can_act_publicly(conversation: &Conversation, agent: &Agent) -> Result<(), Denied> {
     can_act_in(conversation, agent)?;
+    connected(conversation)?;
     match agent.kind {
         AgentKind::Bot => Err(Denied::BotInPublic),
         AgentKind::Human => Ok(()),
+    }
+}
+
+/// Whether the conversation's Page or X account is still connected: once an admin
+/// disconnects it, nothing reaches the platform through it (internal notes still may).
+fn connected(conversation: &Conversation) -> Result<(), Denied> {
+    if conversation.brand.disconnected {
+        Err(Denied::SourceDisconnected {
+            name: conversation.brand.name.clone(),
+        })
+    } else {
+        Ok(())
     }
 }

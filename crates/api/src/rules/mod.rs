@@ -58,6 +58,10 @@ pub enum Denied {
     BotInPublic,
     #[error("{}", not_assigned(.assignee.as_deref()))]
     NotAssigned { assignee: Option<String> },
+    #[error(
+        "{name} was disconnected by an admin: the conversation stays readable, but nothing can be sent, liked or answered through it."
+    )]
+    SourceDisconnected { name: String },
     #[error("Mentions are only possible in a public reply.")]
     MentionNotPublic,
     #[error("The consumer's handle is not known, so they cannot be mentioned.")]
@@ -129,6 +133,7 @@ impl Denied {
             Denied::OwnPost => "own-post",
             Denied::BotInPublic => "bot-in-public",
             Denied::NotAssigned { .. } => "not-assigned",
+            Denied::SourceDisconnected { .. } => "source-disconnected",
             Denied::MentionNotPublic => "mention-not-public",
             Denied::NoHandle => "no-handle",
             Denied::ConsumerNotInSpace(_) => "consumer-not-in-space",

@@ -63,6 +63,7 @@ fn conversation(source: Source, messages: Vec<Message>) -> Conversation {
             platform_id: "brand".into(),
             name: "Acme".into(),
             handle: Some("acme".into()),
+            disconnected: false,
         },
         consumer: Consumer {
             platform_id: "c1".into(),
@@ -511,6 +512,35 @@ fn only_the_assigned_agent_or_an_admin_acts_in_a_conversation() {
     assert_eq!(can_act_in(&c, &human()), Err(nobody.clone()));
     assert_eq!(can_act_in(&c, &admin()), Ok(()));
     assert!(nobody.to_string().contains("not assigned to anyone"));
+}
+
+#[test]
+fn a_disconnected_source_refuses_everything_but_internal_notes() {
+    let mut c = conversation(
+        Source::Facebook,
+        vec![consumer(1, Space::Public), consumer(2, Space::Private)],
+    );
+    c.messages[0].platform_id = Some("c1".into());
+    c.brand.disconnected = true;
+    let refused = Denied::SourceDisconnected {
+        name: c.brand.name.clone(),
+    };
+    for space in [Space::Public, Space::Private] {
+        assert_eq!(can_write_in(&c, &human(), space), Err(refused.clone()));
+        assert_eq!(can_write_in(&c, &admin(), space), Err(refused.clone()));
+    }
+    assert_eq!(can_write_in(&c, &human(), Space::Internal), Ok(()));
+    let target = LikeTarget::Message(MessageId(1));
+    assert_eq!(can_like(&c, &human(), target), Err(refused.clone()));
+    assert_eq!(
+        like_control(&c, &human(), target).map(|l| l.allowed),
+        Some(Err(refused.clone()))
+    );
+    assert_eq!(refused.rule(), "source-disconnected");
+    assert!(refused.to_string().contains("disconnected by an admin"));
+
+    c.brand.disconnected = false;
+    assert_eq!(can_like(&c, &human(), target), Ok(()));
 }
 
 #[test]

@@ -336,6 +336,7 @@ fn account(case: usize, spec: &Spec, now: Timestamp) -> SeedAccount {
                 platform_id: format!("brand-{case}"),
                 name: "Brand".into(),
                 handle: Some("brand".into()),
+                disconnected: false,
             },
         }],
         agents: vec![

@@ -795,6 +795,7 @@ impl Applier<'_> {
 /// A conversation as [`super::rows::ConversationRow`] reads it, by id.
 const CONVERSATION_ROW: &str = "SELECT c.id, bc.source, bc.platform_id AS brand_platform_id,
         bc.name AS brand_name, bc.handle AS brand_handle,
+        bc.disconnected_at IS NOT NULL AS brand_disconnected,
         co.platform_id AS consumer_platform_id, co.display_name, co.handle, co.picture_url,
         co.profile_url, co.locale, co.timezone, co.follower_count, co.withheld_reason,
         c.post_platform_id, c.post_text, c.post_author, c.post_posted_at,

@@ -75,7 +75,8 @@ impl SqliteStore {
                 .await?;
         let row: Option<ConversationRow> = sqlx::query_as(
             "SELECT c.id, bc.source, bc.platform_id AS brand_platform_id, bc.name AS brand_name,
-                    bc.handle AS brand_handle, co.platform_id AS consumer_platform_id,
+                    bc.handle AS brand_handle,
+                    bc.disconnected_at IS NOT NULL AS brand_disconnected, co.platform_id AS consumer_platform_id,
                     co.display_name, co.handle, co.picture_url, co.profile_url, co.locale,
                     co.timezone, co.follower_count, co.withheld_reason,
                     c.post_platform_id, c.post_text, c.post_author, c.post_posted_at,
@@ -109,6 +110,7 @@ impl SqliteStore {
                 platform_id: row.brand_platform_id.clone(),
                 name: row.brand_name.clone(),
                 handle: row.brand_handle.clone(),
+                disconnected: row.brand_disconnected,
             },
             consumer: Consumer {
                 platform_id: row.consumer_platform_id.clone(),

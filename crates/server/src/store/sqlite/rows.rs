@@ -95,6 +95,7 @@ pub(super) struct ConversationRow {
     pub(super) brand_platform_id: String,
     pub(super) brand_name: String,
     pub(super) brand_handle: Option<String>,
+    pub(super) brand_disconnected: bool,
     pub(super) consumer_platform_id: String,
     #[sqlx(flatten)]
     pub(super) consumer_profile: ProfileRow,
