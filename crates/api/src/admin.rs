@@ -299,7 +299,7 @@ fn check_rule(
         }
     }
     if let Some(brand) = &rule.when.brand {
-        match brands.iter().find(|b| &b.platform_id == brand) {
+        match brands.iter().find(|b| b.platform_id == brand) {
             None => problems.push(RuleProblem::UnknownBrand {
                 rule: number,
                 brand: brand.clone(),
@@ -334,7 +334,7 @@ fn effective_source(when: &RuleMatch, brands: &[KnownBrand<'_>]) -> Option<Sourc
         let brand = when.brand.as_ref()?;
         brands
             .iter()
-            .find(|b| &b.platform_id == brand)
+            .find(|b| b.platform_id == brand)
             .map(|b| b.platform)
     })
 }

@@ -102,6 +102,11 @@ pub struct Config {
     )]
     pub x_api_url: url::Url,
 
+    /// The id of this app's X webhook (registered with X's account activity API): an
+    /// admin's "subscribe" on an X account subscribes it to this webhook.
+    #[arg(long, env = "SOCIAL_X_WEBHOOK_ID")]
+    pub x_webhook_id: Option<String>,
+
     /// One platform request's time limit: connecting, sending and reading the answer.
     #[arg(long, env = "SOCIAL_PLATFORM_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub platform_timeout: Duration,

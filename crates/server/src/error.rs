@@ -83,6 +83,22 @@ pub enum ApiError {
     /// account; the detail says which.
     #[error("workspace id taken: {0}")]
     WorkspaceIdTaken(String),
+    /// 412 `stale-version`: the `If-Match` version is not the current one (someone else
+    /// changed it since it was read); nothing was written.
+    #[error("stale version; now {version}")]
+    Stale { version: i64 },
+    /// 428 `if-match-required`: an edit must say which version it was based on.
+    #[error("If-Match required")]
+    IfMatchRequired,
+    /// 422 `source-invalid`: a source's fields are refused; the detail says why.
+    #[error("source invalid: {0}")]
+    SourceInvalid(#[from] social_api::admin::SourceProblem),
+    /// 409 `source-taken`: the Page or X account is connected already.
+    #[error("source taken")]
+    SourceTaken,
+    /// 422 `routing-invalid`: the rule list has problems, listed in the body's `problems`.
+    #[error("routing invalid: {} problems", .0.len())]
+    RoutingInvalid(Vec<social_api::admin::RuleProblem>),
     /// 413: the body is larger than any action needs.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -216,6 +232,42 @@ impl ApiError {
                 "Workspace id taken",
                 detail.clone(),
             ),
+            ApiError::Stale { version } => Answer::own(
+                S::PRECONDITION_FAILED,
+                "stale-version",
+                "Changed by someone else",
+                format!(
+                    "Someone changed this since you read it (it is now at version {version}): read it again and redo your change."
+                ),
+            ),
+            ApiError::IfMatchRequired => Answer::own(
+                S::PRECONDITION_REQUIRED,
+                "if-match-required",
+                "If-Match required",
+                "Send `If-Match` with the version you read (its ETag), so a change made meanwhile is not overwritten.",
+            ),
+            ApiError::SourceInvalid(problem) => Answer::own(
+                S::UNPROCESSABLE_ENTITY,
+                "source-invalid",
+                "The source cannot be saved",
+                problem.to_string(),
+            ),
+            ApiError::SourceTaken => Answer::own(
+                S::CONFLICT,
+                "source-taken",
+                "Already connected",
+                "This Page or X account is already connected (here or to another account); a source routes its webhooks to one account only.",
+            ),
+            ApiError::RoutingInvalid(problems) => Answer::own(
+                S::UNPROCESSABLE_ENTITY,
+                "routing-invalid",
+                "The routing rules cannot be saved",
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             ApiError::PayloadTooLarge => Answer::plain(S::PAYLOAD_TOO_LARGE, None),
             ApiError::Platform(error) => Answer::own(
                 S::BAD_GATEWAY,
@@ -261,7 +313,21 @@ impl IntoResponse for ApiError {
             ApiError::Internal(cause) => tracing::error!(error = %cause, "request failed"),
             _ => {}
         }
-        let mut response = problem_response(&self.problem());
+        let mut response = match &self {
+            // The problems one by one, for an editor to show beside their rules.
+            ApiError::RoutingInvalid(problems) => {
+                let mut body = serde_json::to_value(self.problem()).unwrap_or_default();
+                body["problems"] = serde_json::to_value(problems).unwrap_or_default();
+                let status = self.status();
+                (
+                    status,
+                    [(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))],
+                    body.to_string(),
+                )
+                    .into_response()
+            }
+            _ => problem_response(&self.problem()),
+        };
         let headers = response.headers_mut();
         match self {
             ApiError::Unauthorized(failure) => {

@@ -1,7 +1,8 @@
 //! Serves the built widget from `--static-dir`: precompressed `.br`/`.gz` siblings,
 //! `immutable` caching for trunk's hashed file names, and a Content-Security-Policy on
 //! HTML computed once from the pages (the framed widget's `index.html` and, when built,
-//! the dev page's `dev/index.html`), with a hash for each of their inline scripts. The
+//! the dev page's `dev/index.html` and the admin page's `admin/index.html`), with a hash
+//! for each of their inline scripts. The
 //! framed widget's page is served from memory, with what [`Embedding`] writes into it.
 
 use axum::extract::{Request, State};
@@ -27,6 +28,8 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const NO_CACHE: &str = "no-cache";
 /// The standalone dev page, a bundle of its own under `dev/`.
 pub const DEV_PAGE: &str = "dev/index.html";
+/// The admin settings page, a bundle of its own under `admin/`.
+pub const ADMIN_PAGE: &str = "admin/index.html";
 
 /// The built widget, as found at start.
 #[derive(Debug, Clone)]
@@ -72,8 +75,9 @@ impl Site {
             }
         };
         let dev = std::fs::read_to_string(dir.join(DEV_PAGE)).unwrap_or_default();
+        let admin = std::fs::read_to_string(dir.join(ADMIN_PAGE)).unwrap_or_default();
         let policy = content_security_policy(
-            &[&html, &dev],
+            &[&html, &dev, &admin],
             &embedding.script_sources(),
             &embedding.frame_ancestors,
         );

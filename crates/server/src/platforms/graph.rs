@@ -18,6 +18,8 @@ use crate::secret::Secret;
 
 /// Meta's "No profile available" (the person cannot be looked up by this Page).
 const NO_PROFILE_AVAILABLE: i64 = 2_018_218;
+/// The Page webhook fields the product reads: comments and posts, Messenger messages.
+const SUBSCRIBED_FIELDS: &str = "feed,messages";
 /// Graph's fields of a person's profile that a Page may read.
 const PROFILE_FIELDS: &str = "first_name,last_name,profile_pic,locale,timezone";
 
@@ -222,6 +224,29 @@ impl Graph {
         };
         let url = endpoint(&self.base, &[&request.target_id, "likes"]);
         self.call(token, &request.brand_id, method, url, None, Repeat::Safe)
+            .await
+            .map(drop)
+            .map_err(|failure| failure.into_error(Source::Facebook, Repeat::Safe))
+    }
+
+    /// `POST /{page-id}/subscribed_apps {subscribed_fields}` or `DELETE` it: the Page's
+    /// comments, posts and Messenger messages come to our webhook, or stop coming.
+    pub async fn set_subscribed(
+        &self,
+        token: &Secret,
+        page_id: &str,
+        subscribed: bool,
+    ) -> Result<(), PlatformError> {
+        let url = endpoint(&self.base, &[page_id, "subscribed_apps"]);
+        let (method, body) = if subscribed {
+            (
+                reqwest::Method::POST,
+                Some(json!({ "subscribed_fields": SUBSCRIBED_FIELDS })),
+            )
+        } else {
+            (reqwest::Method::DELETE, None)
+        };
+        self.call(token, page_id, method, url, body.as_ref(), Repeat::Safe)
             .await
             .map(drop)
             .map_err(|failure| failure.into_error(Source::Facebook, Repeat::Safe))

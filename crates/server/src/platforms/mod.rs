@@ -59,6 +59,14 @@ pub struct ProfileRequest {
     pub consumer_id: String,
 }
 
+/// A brand channel whose webhook events are asked for (or no longer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    pub source: Source,
+    /// The Page id or X user id.
+    pub brand_id: String,
+}
+
 /// How a message goes out: each is a different call, and is looked up in a different place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SendKind {
@@ -116,6 +124,15 @@ pub trait Platform: Send + Sync + 'static {
         request: &Outbound,
         since: Timestamp,
     ) -> Result<Vec<String>, PlatformError>;
+
+    /// Asks the platform to send the channel's events to our webhook (`true`) or to stop
+    /// (`false`): Graph's `subscribed_apps` of the Page, X's account activity
+    /// subscription. Repeating either changes nothing more.
+    async fn set_subscribed(
+        &self,
+        request: &Subscription,
+        subscribed: bool,
+    ) -> Result<(), PlatformError>;
 }
 
 /// Sends `request` as `kind`.
@@ -162,6 +179,13 @@ impl Platform for NotConnected {
         request: &Outbound,
         _since: Timestamp,
     ) -> Result<Vec<String>, PlatformError> {
+        Err(PlatformError::NotConnected(request.source))
+    }
+    async fn set_subscribed(
+        &self,
+        request: &Subscription,
+        _subscribed: bool,
+    ) -> Result<(), PlatformError> {
         Err(PlatformError::NotConnected(request.source))
     }
 }

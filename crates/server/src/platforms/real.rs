@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use super::graph::Graph;
 use super::x::X;
-use super::{Like, Outbound, Platform, PlatformError, ProfileRequest, SendKind, Settings};
+use super::{
+    Like, Outbound, Platform, PlatformError, ProfileRequest, SendKind, Settings, Subscription,
+};
 use crate::secret::Secret;
 use crate::store::Store;
 
@@ -119,6 +121,26 @@ impl Platform for RealPlatform {
         match request.source {
             Source::Facebook => self.graph.find_sent(&token, kind, request, since).await,
             Source::X => self.x.find_sent(&token, kind, request, since).await,
+        }
+    }
+
+    async fn set_subscribed(
+        &self,
+        request: &Subscription,
+        subscribed: bool,
+    ) -> Result<(), PlatformError> {
+        let token = self.token(request.source, &request.brand_id).await?;
+        match request.source {
+            Source::Facebook => {
+                self.graph
+                    .set_subscribed(&token, &request.brand_id, subscribed)
+                    .await
+            }
+            Source::X => {
+                self.x
+                    .set_subscribed(&token, &request.brand_id, subscribed)
+                    .await
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::{Like, Outbound, Platform, PlatformError, ProfileRequest, SendKind};
+use super::{Like, Outbound, Platform, PlatformError, ProfileRequest, SendKind, Subscription};
 
 /// One call the server made, with its request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +18,8 @@ pub enum Call {
     PrivateReply(Outbound),
     Like(Like),
     Unlike(Like),
+    /// [`Platform::set_subscribed`] with its `subscribed`.
+    Subscribe(Subscription, bool),
 }
 
 /// A read the server made: nothing changed on the platform.
@@ -34,7 +36,7 @@ impl Call {
             Call::ReplyPublic(_) => Some(SendKind::ReplyPublic),
             Call::SendPrivate(_) => Some(SendKind::SendPrivate),
             Call::PrivateReply(_) => Some(SendKind::PrivateReply),
-            Call::Like(_) | Call::Unlike(_) => None,
+            Call::Like(_) | Call::Unlike(_) | Call::Subscribe(..) => None,
         }
     }
 
@@ -42,7 +44,7 @@ impl Call {
     pub fn outbound(&self) -> Option<&Outbound> {
         match self {
             Call::ReplyPublic(o) | Call::SendPrivate(o) | Call::PrivateReply(o) => Some(o),
-            Call::Like(_) | Call::Unlike(_) => None,
+            Call::Like(_) | Call::Unlike(_) | Call::Subscribe(..) => None,
         }
     }
 }
@@ -113,6 +115,7 @@ impl RecordingPlatform {
         let source = match &call {
             Call::ReplyPublic(o) | Call::SendPrivate(o) | Call::PrivateReply(o) => o.source,
             Call::Like(l) | Call::Unlike(l) => l.source,
+            Call::Subscribe(s, _) => s.source,
         };
         lock(&self.calls).push(call.clone());
         if let Some(Some(error)) = lock(&self.failures).pop_front() {
@@ -181,6 +184,15 @@ impl Platform for RecordingPlatform {
             })
             .map(|(_, id)| id.clone())
             .collect())
+    }
+    async fn set_subscribed(
+        &self,
+        request: &Subscription,
+        subscribed: bool,
+    ) -> Result<(), PlatformError> {
+        self.answer(Call::Subscribe(request.clone(), subscribed))
+            .await
+            .map(drop)
     }
 }
 

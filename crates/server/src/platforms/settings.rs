@@ -13,6 +13,8 @@ pub struct Settings {
     pub graph_api_url: Url,
     /// X API base, e.g. `https://api.x.com` (paths start with `/2/`).
     pub x_api_url: Url,
+    /// This app's X webhook, which accounts are subscribed to; `None`: not registered.
+    pub x_webhook_id: Option<String>,
     /// One request's time limit: connecting, sending and reading the answer.
     pub timeout: Duration,
     pub retry: RetryPolicy,
@@ -23,6 +25,7 @@ impl Settings {
         Self {
             graph_api_url: config.graph_api_url.clone(),
             x_api_url: config.x_api_url.clone(),
+            x_webhook_id: config.x_webhook_id.clone(),
             timeout: config.platform_timeout,
             retry: RetryPolicy::from_config(config),
         }

@@ -73,6 +73,7 @@ fn words(body: &Value) -> Option<String> {
 pub(super) struct X {
     http: Http<Twitter>,
     base: Url,
+    webhook_id: Option<String>,
 }
 
 impl X {
@@ -80,6 +81,7 @@ impl X {
         Self {
             http: Http::new(client, settings.retry),
             base: settings.x_api_url.clone(),
+            webhook_id: settings.x_webhook_id.clone(),
         }
     }
 
@@ -197,6 +199,50 @@ impl X {
             )
         };
         self.call(token, limit, method, url, body.as_ref(), Repeat::Safe)
+            .await
+            .map(drop)
+    }
+
+    /// `POST /2/account_activity/webhooks/{webhook_id}/subscriptions/all` as the account,
+    /// or `DELETE …/subscriptions/{user_id}/all`: its mentions and DMs come to our
+    /// webhook, or stop coming.
+    pub async fn set_subscribed(
+        &self,
+        token: &Secret,
+        user_id: &str,
+        subscribed: bool,
+    ) -> Result<(), PlatformError> {
+        let webhook = self.webhook_id.as_deref().ok_or_else(|| {
+            PlatformError::Rejected(
+                "This server has no X webhook id (--x-webhook-id): register the webhook with X's account activity API first.".into(),
+            )
+        })?;
+        let (method, url) = if subscribed {
+            (
+                reqwest::Method::POST,
+                self.url(&[
+                    "account_activity",
+                    "webhooks",
+                    webhook,
+                    "subscriptions",
+                    "all",
+                ]),
+            )
+        } else {
+            (
+                reqwest::Method::DELETE,
+                self.url(&[
+                    "account_activity",
+                    "webhooks",
+                    webhook,
+                    "subscriptions",
+                    user_id,
+                    "all",
+                ]),
+            )
+        };
+        let limit = (user_id.to_owned(), "subscriptions");
+        self.call(token, limit, method, url, None, Repeat::Safe)
             .await
             .map(drop)
     }

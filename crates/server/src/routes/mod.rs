@@ -2,6 +2,7 @@
 //! sign-in and the demo's sign-in helpers), `/webhooks/*` (signed by the platforms) and
 //! `/healthz`. The agent's actions also need an `Idempotency-Key` on every POST.
 
+pub mod admin;
 pub mod conversations;
 pub mod demo;
 pub mod dm_invite;
@@ -63,7 +64,8 @@ pub fn api(state: &AppState) -> Router<AppState> {
             "/workspaces/{workspace}/conversations/{workspace_id}",
             get(workspaces::resolve),
         )
-        .merge(actions);
+        .merge(actions)
+        .nest("/admin", admin::router());
     if state.demo {
         api = api
             .route("/demo/session", post(demo::create_session))

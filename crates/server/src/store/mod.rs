@@ -2,7 +2,10 @@
 //! of account data takes the [`Session`] that authenticated the request: the account id
 //! comes from the session, never from the request.
 
+mod admin;
 mod sqlite;
+
+pub use admin::{AdminStore, AuditFilter, Connect, Edit, SourceUpdate};
 
 pub use sqlite::SqliteStore;
 
@@ -270,7 +273,7 @@ pub enum KeyClaim {
 
 /// Everything the API stores and reads.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AdminStore + Send + Sync + 'static {
     /// A trivial query: is the database answering?
     async fn ping(&self) -> Result<(), StoreError>;
 

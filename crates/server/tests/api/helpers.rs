@@ -31,6 +31,7 @@ pub const SECOND_SCRIPT_SHA256: &str = "sha256-EvkdvLr9kJwmKaBdAYOINTx5a0veZW7Cz
 pub const WASM: &str = "/social-widget-0123456789abcdef_bg.wasm";
 /// The dev page's inline script (its own bundle under `dev/`).
 pub const DEV_SCRIPT: &str = "import init from '/dev/dev-0123456789abcdef.js'; await init();";
+pub const ADMIN_SCRIPT: &str = "import init from '/admin/admin-0123456789abcdef.js'; await init();";
 pub const WASM_BYTES: &[u8] = b"\0asm raw wasm bytes that are not compressed at all";
 pub const WASM_BR_BYTES: &[u8] = b"pretend brotli bytes";
 pub const CSS: &str = "/style-0123456789abcdef.css";
@@ -146,6 +147,12 @@ fn write_widget(dir: &std::path::Path) {
         format!("<!DOCTYPE html><html><head><script type=\"module\">{DEV_SCRIPT}</script></head><body></body></html>"),
     )
     .expect("dev page");
+    std::fs::create_dir_all(dir.join("admin")).expect("dist/admin");
+    std::fs::write(
+        dir.join("admin/index.html"),
+        format!("<!DOCTYPE html><html><head><script type=\"module\">{ADMIN_SCRIPT}</script></head><body></body></html>"),
+    )
+    .expect("admin page");
     std::fs::write(dir.join(&WASM[1..]), WASM_BYTES).expect("wasm");
     std::fs::write(dir.join(format!("{}.br", &WASM[1..])), WASM_BR_BYTES).expect("wasm.br");
     std::fs::write(
@@ -216,6 +223,7 @@ impl TestApp {
                 .map_or("https://api.x.example", |p| &p.x)
                 .parse()
                 .expect("an X URL"),
+            x_webhook_id: None,
             platform_timeout: options.platform_timeout,
             platform_attempts: options.platform_attempts,
             platform_backoff: options.platform_backoff,
@@ -749,4 +757,37 @@ pub fn widget_config(page: &str) -> social_api::workspace::WidgetConfig {
 
 pub fn header_of<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Collects everything logged on this thread (the server, its clients and the fakes run
+/// on the test's one thread).
+#[derive(Clone, Default)]
+pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().expect("lock").clone()).expect("UTF-8")
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures every log line of this thread, at every level, until the guard drops.
+pub fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
 }

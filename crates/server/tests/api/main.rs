@@ -1,5 +1,6 @@
 //! The server over real HTTP: one binary, one module per area (zero2prod's layout).
 
+mod admin;
 mod auth;
 mod conversations;
 mod demo;

@@ -1071,31 +1071,9 @@ async fn a_channel_without_a_token_fails_in_words_and_asks_nothing() {
     assert!(w.x.requests().is_empty());
 }
 
-/// Collects everything logged on this thread (the server, its clients and the fakes run
-/// on the test's one thread).
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn tokens_and_texts_never_reach_the_logs_or_the_api() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
+    let (captured, _logging) = crate::helpers::capture_logs();
     let w = world().await;
     let (maria, comment) = w.marias_comment().await;
     let james = w.conversation("James").await;
@@ -1137,7 +1115,7 @@ async fn tokens_and_texts_never_reach_the_logs_or_the_api() {
         .await
         .expect("body");
 
-    let logs = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("UTF-8");
+    let logs = captured.text();
     assert!(
         logs.contains("retrying a platform call"),
         "nothing captured: {logs}"

@@ -84,8 +84,8 @@ async fn the_index_is_not_cached_and_carries_the_csp() {
     assert!(csp.contains(&format!("'{SECOND_SCRIPT_SHA256}'")), "{csp}");
     assert_eq!(
         csp.matches("'sha256-").count(),
-        3,
-        "two inline scripts here, one on the dev page; the src script needs no hash: {csp}"
+        4,
+        "two inline scripts here, one on the dev page, one on the admin page; the src script needs no hash: {csp}"
     );
     assert!(
         csp.contains("script-src 'self' 'wasm-unsafe-eval' "),
@@ -182,6 +182,25 @@ async fn the_dev_page_is_served_under_dev_with_its_script_allowed() {
 }
 
 #[tokio::test]
+async fn the_admin_page_is_served_under_admin_with_its_script_allowed() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/admin/", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let csp = header_of(&response, "content-security-policy")
+        .expect("a CSP on the admin page")
+        .to_owned();
+    let body = response.text().await.expect("body");
+    assert!(body.contains(ADMIN_SCRIPT), "the admin page itself");
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(ADMIN_SCRIPT));
+    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+    // The framed widget's page never names the admin bundle.
+    let framed = app.get("/", None).await.text().await.expect("body");
+    assert!(!framed.contains("/admin/"), "{framed}");
+}
+
+#[tokio::test]
 async fn the_framed_widget_gets_its_config_before_any_script_on_every_path() {
     let app = TestApp::spawn().await;
     for path in ["/", "/index.html", "/conversations/3"] {
@@ -221,7 +240,7 @@ async fn the_config_element_needs_no_hash_and_the_policy_still_allows_every_scri
         .to_owned();
     let body = page.text().await.expect("body");
     assert!(body.contains("social-widget-config"));
-    assert_eq!(csp.matches("'sha256-").count(), 3, "{csp}");
+    assert_eq!(csp.matches("'sha256-").count(), 4, "{csp}");
     assert!(csp.contains(INLINE_SCRIPT_SHA256) && csp.contains(SECOND_SCRIPT_SHA256));
     // Hashing the page as served finds exactly the scripts the file had.
     assert_eq!(

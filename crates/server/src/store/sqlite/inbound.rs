@@ -105,6 +105,9 @@ struct Channel {
     account_id: i64,
     platform_id: String,
     name: String,
+    disconnected: bool,
+    public_enabled: bool,
+    private_enabled: bool,
 }
 
 /// A consumer as stored, for merging what an event says of them.
@@ -154,8 +157,9 @@ struct Applier<'c> {
 impl Applier<'_> {
     async fn event(&mut self, event: &Inbound) -> Result<Done, StoreError> {
         let channel: Option<Channel> = sqlx::query_as(
-            "SELECT id, account_id, platform_id, name FROM brand_channels
-             WHERE source = ? AND platform_id = ?",
+            "SELECT id, account_id, platform_id, name,
+                    disconnected_at IS NOT NULL AS disconnected, public_enabled, private_enabled
+             FROM brand_channels WHERE source = ? AND platform_id = ?",
         )
         .bind(name(&event.source))
         .bind(&event.brand_id)
@@ -164,6 +168,10 @@ impl Applier<'_> {
         let Some(channel) = channel else {
             return Ok(Done::Skipped("not connected"));
         };
+        // Kept before an admin disconnected the source: it is not applied after.
+        if channel.disconnected {
+            return Ok(Done::Skipped("source disconnected"));
+        }
         match &event.event {
             InboundEvent::ConsumerMessage(message) => {
                 self.message(&channel, message, Writer::Consumer).await
@@ -195,8 +203,17 @@ impl Applier<'_> {
         message: &InboundMessage,
         writer: Writer,
     ) -> Result<Done, StoreError> {
-        if message.space == Space::Internal {
-            return Ok(Done::Skipped("internal notes never come from a platform"));
+        match message.space {
+            Space::Internal => {
+                return Ok(Done::Skipped("internal notes never come from a platform"));
+            }
+            Space::Public if !channel.public_enabled => {
+                return Ok(Done::Skipped("the source's public space is off"));
+            }
+            Space::Private if !channel.private_enabled => {
+                return Ok(Done::Skipped("the source's private space is off"));
+            }
+            Space::Public | Space::Private => {}
         }
         if self
             .find_message(channel, &message.platform_id)

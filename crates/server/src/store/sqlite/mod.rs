@@ -2,6 +2,7 @@
 //! `migrations/` applied at connect.
 
 mod actions;
+mod admin;
 mod events;
 mod inbound;
 mod platform;

@@ -9,6 +9,7 @@ mod checks;
 mod delivery;
 mod exactly_once;
 mod fixtures;
+mod sources;
 
 use crate::helpers::{Options, TestApp};
 use crate::support_fixtures::platform_fixtures as fixtures;
