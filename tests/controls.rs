@@ -250,6 +250,25 @@ async fn another_agents_conversation_can_be_read_and_says_why_nothing_can_be_don
 }
 
 #[wasm_bindgen_test]
+async fn a_conversation_whose_source_was_disconnected_says_so_and_every_control_why() {
+    let mut gone = x_public();
+    gone.brand.disconnected = true;
+    let (el, _view) = open_conversation(gone).await;
+    let expected = format!(
+        "{BRAND} was disconnected by an admin: the conversation stays readable, but nothing can be sent, liked or answered through it."
+    );
+    let notes: Vec<String> = by_role(&el, "note").iter().map(text).collect();
+    assert!(notes.contains(&expected), "{notes:?}");
+    let like = button(&el, "Like ");
+    assert_eq!(attr(&like, "aria-disabled").as_deref(), Some("true"));
+    assert!(description(&like).contains("disconnected by an admin"));
+    assert_eq!(
+        attr(&send_button(&el), "aria-disabled").as_deref(),
+        Some("true")
+    );
+}
+
+#[wasm_bindgen_test]
 async fn my_own_conversation_says_so() {
     let (el, _view) = open_conversation(x_public()).await;
     let note = by_role(&el, "note").pop().expect("whose it is");

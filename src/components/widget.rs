@@ -56,11 +56,27 @@ pub fn Widget(
             <ChannelIndicator source space on_post/>
             {routed}
             <AssignmentNote state/>
+            {source_note(state)}
             {move || view! { <ProfileCard consumer=consumer.get() source/> }}
             {move || post.get().map(|post| view! { <OriginalPost state post source/> })}
             <Transcript state/>
             {acting.then(|| view! { <Composer state/> })}
         </article>
+    }
+}
+
+/// The rules' own words while an admin has disconnected the conversation's Page or X
+/// account (every control gives the same reason); gone when it is connected again.
+fn source_note(state: OpenConversation) -> impl IntoView {
+    move || {
+        state.conversation.with(|c| {
+            c.brand.disconnected.then(|| {
+                let reason = social_api::rules::Denied::SourceDisconnected {
+                    name: c.brand.name.clone(),
+                };
+                view! { <p class="source-note" role="note">{reason.to_string()}</p> }
+            })
+        })
     }
 }
 
