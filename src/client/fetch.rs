@@ -1,6 +1,6 @@
 //! One request to the backend with the browser's `fetch`: the bearer token, JSON bodies,
-//! the `Idempotency-Key` of POSTs, aborting reads whose view went away, and the answer
-//! parsed by the browser's JSON parser.
+//! the `Idempotency-Key` of POSTs, `If-Match` of versioned edits, aborting reads whose view
+//! went away, and the answer parsed by the browser's JSON parser.
 
 use leptos::prelude::on_cleanup;
 use send_wrapper::SendWrapper;
@@ -51,6 +51,41 @@ pub(super) async fn fetch_json(
     token: Option<&str>,
     body: Option<&str>,
 ) -> Result<JsValue, ApiError> {
+    let answer = send(method, path, token, body, None).await?;
+    if answer.status == 204 {
+        return Ok(JsValue::NULL);
+    }
+    if (200..300).contains(&answer.status) {
+        return answer.json.ok_or(ApiError::Unreadable);
+    }
+    let problem = answer
+        .json
+        .and_then(|v| decode::from_value::<Problem>(v).ok());
+    Err(ApiError::from_answer(
+        answer.status,
+        answer.status_text,
+        problem,
+    ))
+}
+
+/// An answer of any status: what callers that tell error answers apart (the admin page's
+/// 412 and 422 with its `problems`) read before [`ApiError`] would sum them up.
+pub(super) struct Answer {
+    pub status: u16,
+    pub status_text: String,
+    /// The parsed body; `None` for 204 or a body that is not JSON.
+    pub json: Option<JsValue>,
+}
+
+/// One request, with `If-Match` when editing a versioned resource; `Err` only when no
+/// answer came (or it was aborted).
+pub(super) async fn send(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+    if_match: Option<&str>,
+) -> Result<Answer, ApiError> {
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -58,6 +93,9 @@ pub(super) async fn fetch_json(
     let _ = headers.set("Accept", "application/json");
     if let Some(token) = token {
         let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(tag) = if_match {
+        let _ = headers.set("If-Match", tag);
     }
     if let Some(body) = body {
         let _ = headers.set("Content-Type", "application/json");
@@ -111,25 +149,20 @@ pub(super) async fn fetch_json(
             ended(token);
         }
     }
-    if status == 204 {
-        return Ok(JsValue::NULL);
-    }
-    let json = match response.json() {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(e) => Err(e),
+    let json = if status == 204 {
+        None
+    } else {
+        match response.json() {
+            Ok(promise) => JsFuture::from(promise).await.ok(),
+            Err(_) => None,
+        }
     };
     if aborted() {
         return Err(ApiError::Aborted);
     }
-    if (200..300).contains(&status) {
-        return json.map_err(|_| ApiError::Unreadable);
-    }
-    let problem = json
-        .ok()
-        .and_then(|v| decode::from_value::<Problem>(v).ok());
-    Err(ApiError::from_answer(
+    Ok(Answer {
         status,
-        response.status_text(),
-        problem,
-    ))
+        status_text: response.status_text(),
+        json,
+    })
 }

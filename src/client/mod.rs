@@ -1,6 +1,7 @@
 //! Typed calls to the backend, one function per endpoint: browser `fetch`, the browser's
 //! JSON parser and [`crate::decode`] for answers, the types of `social_api` for both.
 
+pub mod admin;
 mod error;
 mod fetch;
 mod idempotency;
