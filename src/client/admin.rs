@@ -13,8 +13,9 @@ use social_api::names::name_of;
 use social_api::routing::Routing;
 use social_api::Problem;
 use wasm_bindgen::JsValue;
+use web_sys::Response;
 
-use super::fetch::{send, Answer};
+use super::fetch::exchange;
 use super::{body, ApiError};
 use crate::decode;
 
@@ -63,29 +64,32 @@ fn is_type(problem: Option<&Problem>, kind: &str) -> bool {
 }
 
 impl AdminError {
-    fn from_answer(answer: Answer) -> Self {
-        let problem = answer
-            .json
+    /// The error an error answer stands for.
+    fn from_answer(status: u16, response: &Response, json: Option<JsValue>) -> Self {
+        let problem = json
             .clone()
             .and_then(|v| decode::from_value::<Problem>(v).ok());
-        match answer.status {
+        match status {
             403 => AdminError::AdminOnly,
             412 => AdminError::Stale,
             422 if is_type(problem.as_ref(), "routing-invalid") => {
-                let problems = answer
-                    .json
+                let problems = json
                     .and_then(|v| js_sys::Reflect::get(&v, &JsValue::from_str("problems")).ok())
                     .and_then(|v| decode::from_value::<Vec<RuleProblem>>(v).ok());
                 match problems {
                     Some(problems) if !problems.is_empty() => AdminError::RoutingInvalid(problems),
                     _ => AdminError::Api(ApiError::from_answer(
-                        answer.status,
-                        answer.status_text,
+                        status,
+                        response.status_text(),
                         problem,
                     )),
                 }
             }
-            status => AdminError::Api(ApiError::from_answer(status, answer.status_text, problem)),
+            _ => AdminError::Api(ApiError::from_answer(
+                status,
+                response.status_text(),
+                problem,
+            )),
         }
     }
 }
@@ -104,12 +108,26 @@ async fn admin_call<T: DeserializeOwned>(
     version: Option<i64>,
 ) -> Result<T, AdminError> {
     let if_match = version.map(tag);
-    let answer = send(method, path, Some(token), body, if_match.as_deref()).await?;
-    if !(200..300).contains(&answer.status) {
-        return Err(AdminError::from_answer(answer));
-    }
-    let json = answer.json.ok_or(ApiError::Unreadable)?;
-    decode::from_value(json).map_err(|_| AdminError::Api(ApiError::Unreadable))
+    exchange(
+        method,
+        path,
+        Some(token),
+        body,
+        |headers| {
+            if let Some(tag) = &if_match {
+                let _ = headers.set("If-Match", tag);
+            }
+        },
+        |status, response, json| {
+            if !(200..300).contains(&status) {
+                return Err(AdminError::from_answer(status, response, json.ok()));
+            }
+            json.ok()
+                .and_then(|json| decode::from_value(json).ok())
+                .ok_or(AdminError::Api(ApiError::Unreadable))
+        },
+    )
+    .await
 }
 
 /// `GET /api/admin/sources`: every source of the account, connected or not.

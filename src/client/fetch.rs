@@ -2,6 +2,8 @@
 //! the `Idempotency-Key` of POSTs, `If-Match` of versioned edits, aborting reads whose view
 //! went away, and the answer parsed by the browser's JSON parser.
 
+use std::future::Future;
+
 use leptos::prelude::on_cleanup;
 use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
@@ -45,47 +47,49 @@ pub(super) async fn call<T: DeserializeOwned>(
 
 /// One request, answered with parsed JSON. When the reactive owner that started a read is
 /// cleaned up (the conversation was switched, the view unmounted), the read is aborted.
-pub(super) async fn fetch_json(
+pub(super) fn fetch_json<'a>(
+    method: &'a str,
+    path: &'a str,
+    token: Option<&'a str>,
+    body: Option<&'a str>,
+) -> impl Future<Output = Result<JsValue, ApiError>> + 'a {
+    // Not an `async fn` around `exchange`: a future inside a future costs the framed widget
+    // bytes, and this is all of its requests.
+    exchange(
+        method,
+        path,
+        token,
+        body,
+        |_| (),
+        |status, response, json| {
+            if (200..300).contains(&status) {
+                return json.map_err(|_| ApiError::Unreadable);
+            }
+            let problem = json
+                .ok()
+                .and_then(|v| decode::from_value::<Problem>(v).ok());
+            Err(ApiError::from_answer(
+                status,
+                response.status_text(),
+                problem,
+            ))
+        },
+    )
+}
+
+/// One request, with `more_headers` adding the caller's own (`If-Match` when it edits a
+/// versioned resource: a closure, so callers without any carry no code for it); `read` makes the
+/// answer of what came back (status, response, parsed body: `null` for 204), so callers
+/// that tell error answers apart (the admin page's 412, 422 and its `problems`) see them
+/// before [`ApiError`] would sum them up.
+pub(super) async fn exchange<T, E: From<ApiError>>(
     method: &str,
     path: &str,
     token: Option<&str>,
     body: Option<&str>,
-) -> Result<JsValue, ApiError> {
-    let answer = send(method, path, token, body, None).await?;
-    if answer.status == 204 {
-        return Ok(JsValue::NULL);
-    }
-    if (200..300).contains(&answer.status) {
-        return answer.json.ok_or(ApiError::Unreadable);
-    }
-    let problem = answer
-        .json
-        .and_then(|v| decode::from_value::<Problem>(v).ok());
-    Err(ApiError::from_answer(
-        answer.status,
-        answer.status_text,
-        problem,
-    ))
-}
-
-/// An answer of any status: what callers that tell error answers apart (the admin page's
-/// 412 and 422 with its `problems`) read before [`ApiError`] would sum them up.
-pub(super) struct Answer {
-    pub status: u16,
-    pub status_text: String,
-    /// The parsed body; `None` for 204 or a body that is not JSON.
-    pub json: Option<JsValue>,
-}
-
-/// One request, with `If-Match` when editing a versioned resource; `Err` only when no
-/// answer came (or it was aborted).
-pub(super) async fn send(
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&str>,
-    if_match: Option<&str>,
-) -> Result<Answer, ApiError> {
+    more_headers: impl FnOnce(&Headers),
+    read: impl FnOnce(u16, &Response, Result<JsValue, JsValue>) -> Result<T, E>,
+) -> Result<T, E> {
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -94,9 +98,7 @@ pub(super) async fn send(
     if let Some(token) = token {
         let _ = headers.set("Authorization", &format!("Bearer {token}"));
     }
-    if let Some(tag) = if_match {
-        let _ = headers.set("If-Match", tag);
-    }
+    more_headers(&headers);
     if let Some(body) = body {
         let _ = headers.set("Content-Type", "application/json");
         init.set_body(&JsValue::from_str(body));
@@ -139,8 +141,8 @@ pub(super) async fn send(
     }
     let response: Response = match sent {
         Ok(response) => response.unchecked_into(),
-        Err(_) if aborted() => return Err(ApiError::Aborted),
-        Err(_) => return Err(ApiError::Network),
+        Err(_) if aborted() => return Err(ApiError::Aborted.into()),
+        Err(_) => return Err(ApiError::Network.into()),
     };
     let status = response.status();
     if let (401, Some(token)) = (status, token) {
@@ -150,19 +152,15 @@ pub(super) async fn send(
         }
     }
     let json = if status == 204 {
-        None
+        Ok(JsValue::NULL)
     } else {
         match response.json() {
-            Ok(promise) => JsFuture::from(promise).await.ok(),
-            Err(_) => None,
+            Ok(promise) => JsFuture::from(promise).await,
+            Err(e) => Err(e),
         }
     };
     if aborted() {
-        return Err(ApiError::Aborted);
+        return Err(ApiError::Aborted.into());
     }
-    Ok(Answer {
-        status,
-        status_text: response.status_text(),
-        json,
-    })
+    read(status, &response, json)
 }
