@@ -43,7 +43,7 @@ pub enum Read {
 
 /// A call as the `--record-calls` file keeps it: one JSON object a line.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Line {
+pub struct RecordedCall {
     /// `reply_public`, `send_private`, `private_reply`, `like`, `unlike`, `subscribe` or
     /// `unsubscribe`.
     pub call: String,
@@ -61,7 +61,7 @@ pub struct Line {
     pub n: u64,
 }
 
-impl Line {
+impl RecordedCall {
     fn of(call: &Call, id: &str, n: u64) -> Self {
         let (name, brand_id, target_id) = match call {
             Call::ReplyPublic(o) => ("reply_public", &o.brand_id, o.target_id.clone()),
@@ -202,7 +202,7 @@ impl RecordingPlatform {
             let reader = std::io::BufReader::new(std::fs::File::open(path)?);
             for line in reader.lines() {
                 // A line cut short by a killed process is not a call that was answered.
-                let Ok(line) = serde_json::from_str::<Line>(&line?) else {
+                let Ok(line) = serde_json::from_str::<RecordedCall>(&line?) else {
                     continue;
                 };
                 last = last.max(line.n);
@@ -287,7 +287,7 @@ impl RecordingPlatform {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let id = format!("recorded-{}-{n}", social_api::names::name_of(&source));
         if let Some(file) = &self.file {
-            let line = Line::of(&call, &id, n);
+            let line = RecordedCall::of(&call, &id, n);
             let mut text = serde_json::to_string(&line)
                 .map_err(|e| PlatformError::Unconfirmed(format!("recording the call: {e}")))?;
             text.push('\n');
@@ -437,7 +437,7 @@ mod tests {
         let next = again.like(&like()).await;
         assert_eq!(next, Ok(()));
         let text = std::fs::read_to_string(&path).expect("the file");
-        let lines: Vec<Line> = text
+        let lines: Vec<RecordedCall> = text
             .lines()
             .map(|l| serde_json::from_str(l).expect("a line"))
             .collect();
