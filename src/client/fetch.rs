@@ -103,9 +103,9 @@ pub(super) async fn exchange<T, E: From<ApiError>>(
         let _ = headers.set("Content-Type", "application/json");
         init.set_body(&JsValue::from_str(body));
     }
-    // A POST carries an idempotency key (the server wants one only there).
+    // A POST or DELETE (an action) carries an idempotency key; reads need none.
     let request = format!("{method}\n{}", body.unwrap_or_default());
-    let key = (method == "POST").then(|| idempotency::key_for(path, &request));
+    let key = matches!(method, "POST" | "DELETE").then(|| idempotency::key_for(path, &request));
     if let Some(key) = &key {
         let _ = headers.set("Idempotency-Key", key);
     }

@@ -55,6 +55,9 @@ pub struct AppState {
     pub inbound: ingest::Ingest,
     /// How messages are sent again, and for how long at most.
     pub sending: SendPolicy,
+    /// After this long without an answer an idempotency claim is abandoned
+    /// (`--idempotency-claim-timeout`).
+    pub claim_timeout: Duration,
 }
 
 /// [`AppState::session_recheck`] in production: a stream outlives its session by at most
@@ -97,7 +100,12 @@ impl AppState {
         }
         // The demo never reaches Facebook or X: it records what it would have done.
         let platform: Arc<dyn Platform> = if config.demo {
-            Arc::new(RecordingPlatform::new())
+            match &config.record_calls {
+                Some(path) => Arc::new(RecordingPlatform::recording_to(path).map_err(|error| {
+                    StartError::Config(format!("--record-calls {}: {error}", path.display()))
+                })?),
+                None => Arc::new(RecordingPlatform::new()),
+            }
         } else {
             Arc::new(RealPlatform::new(
                 &platforms::Settings::from_config(config),
@@ -126,6 +134,7 @@ impl AppState {
                 retry: RetryPolicy::from_config(config),
                 deadline: config.sweep_after / 2,
             },
+            claim_timeout: config.claim_timeout(),
         })
     }
 
@@ -237,6 +246,7 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
             after: config.sweep_after,
         },
     );
+    let purge = crate::purge::spawn(state.clone(), config.purge_interval);
     let dev_workspace = match dev_listener {
         Some(dev) => {
             let origin = dev_workspace::origin(&config).unwrap_or_default();
@@ -269,6 +279,9 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     }
     if let Err(error) = sweeper.await {
         tracing::error!(%error, "the sweeper failed");
+    }
+    if let Err(error) = purge.await {
+        tracing::error!(%error, "the purge job failed");
     }
     tracing::info!("stopped");
     Ok(())

@@ -138,6 +138,24 @@ pub struct Config {
     /// a send gives up after half of it, so the sweeper never races one.
     #[arg(long, env = "SOCIAL_SWEEP_AFTER", default_value = "5m", value_parser = parse_duration)]
     pub sweep_after: Duration,
+
+    /// An `Idempotency-Key` whose first request has no answer after this long is abandoned
+    /// (its process died, or keeping the answer failed): the next request with it runs the
+    /// action again, finding what the first run stored. At least `--sweep-after` (the
+    /// longest request: two sends, each given up after half of it); default a minute more.
+    #[arg(long, env = "SOCIAL_IDEMPOTENCY_CLAIM_TIMEOUT", value_parser = parse_duration)]
+    pub idempotency_claim_timeout: Option<Duration>,
+
+    /// How often idempotency keys older than a day (with their answers), ended sessions,
+    /// expired stream tickets and old sign-in failures are deleted.
+    #[arg(long, env = "SOCIAL_PURGE_INTERVAL", default_value = "10m", value_parser = parse_duration)]
+    pub purge_interval: Duration,
+
+    /// With `--demo`: the recording platform appends each call to this JSONL file before
+    /// answering it, and reads the file back at start, so what it "wrote" outlives the
+    /// process (the fault test kills it).
+    #[arg(long, env = "SOCIAL_RECORD_CALLS")]
+    pub record_calls: Option<PathBuf>,
 }
 
 /// The webhook secrets' environment names as Meta's and X's documentation write them,
@@ -202,6 +220,17 @@ impl Config {
                 humantime::format_duration(one_call * 2)
             ));
         }
+        if self.claim_timeout() < self.sweep_after {
+            return Err(format!(
+                "--idempotency-claim-timeout ({}) is shorter than --sweep-after ({}): a \
+                 request still sending could be run a second time",
+                humantime::format_duration(self.claim_timeout()),
+                humantime::format_duration(self.sweep_after)
+            ));
+        }
+        if self.record_calls.is_some() && !self.demo {
+            return Err("--record-calls needs --demo: only the demo records calls".into());
+        }
         if let Some(port) = self.dev_workspace_port {
             if !self.demo {
                 return Err(
@@ -217,6 +246,14 @@ impl Config {
             }
         }
         Ok(())
+    }
+}
+
+impl Config {
+    /// `--idempotency-claim-timeout`, or its default: a minute above `--sweep-after`.
+    pub fn claim_timeout(&self) -> Duration {
+        self.idempotency_claim_timeout
+            .unwrap_or(self.sweep_after + Duration::from_secs(60))
     }
 }
 
@@ -525,6 +562,18 @@ mod tests {
         .expect("parses");
         assert_eq!(config.sweep_after, Duration::from_secs(4));
         assert!(parse(&["--platform-attempts", "0"]).is_err());
+    }
+
+    #[test]
+    fn an_idempotency_claim_outlives_the_longest_request() {
+        let config = parse(&[]).expect("defaults");
+        assert_eq!(config.claim_timeout(), Duration::from_secs(360));
+        let error = parse(&["--idempotency-claim-timeout", "1m"]).expect_err("refused");
+        assert!(error.contains("--sweep-after (5m)"), "{error}");
+        let config = parse(&["--idempotency-claim-timeout", "7m"]).expect("parses");
+        assert_eq!(config.claim_timeout(), Duration::from_secs(420));
+        assert!(parse(&["--record-calls", "calls.jsonl"]).is_err());
+        assert!(parse(&["--demo", "--record-calls", "calls.jsonl"]).is_ok());
     }
 
     #[test]

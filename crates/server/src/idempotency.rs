@@ -1,6 +1,10 @@
-//! `Idempotency-Key` on every action POST: the same key (per agent) gets the same answer
-//! and the action happens once, even when two requests with it race (zero2prod's
-//! `idempotency` module, with the key claimed by an apply-once insert).
+//! `Idempotency-Key` on every action POST and DELETE: the same key (per agent) gets the
+//! same answer and the action happens once, even when two requests with it race
+//! (zero2prod's `idempotency` module, with the key claimed by an apply-once insert). A
+//! claim that never got its answer (the process died, keeping it failed) is abandoned
+//! after [`AppState::claim_timeout`] and the next request with the key runs the action
+//! again; the messages an action stores carry its key, so that run finds them instead of
+//! sending them twice.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -8,6 +12,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use backon::{ExponentialBuilder, Retryable};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
@@ -24,6 +29,12 @@ const MAX_BODY: usize = 256 * 1024;
 /// How long a repetition waits for the first request's answer before a 409.
 const WAIT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(25);
+/// Tries at keeping an answer (a busy or failing database may come back in a moment).
+const KEEP_TRIES: usize = 4;
+
+/// The request's `Idempotency-Key`, for handlers that store what they do under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionKey(pub String);
 
 /// The key of a request: 1 to 255 visible ASCII characters.
 pub fn key_of(headers: &HeaderMap) -> Result<&str, KeyProblem> {
@@ -56,7 +67,7 @@ pub async fn require_key(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != Method::POST {
+    if request.method() != Method::POST && request.method() != Method::DELETE {
         return next.run(request).await;
     }
     match once(state, session, request, next).await {
@@ -84,13 +95,17 @@ async fn once(
         .map_or(parts.uri.path(), |p| p.as_str());
     let hash = request_sha256(&parts.method, path, &body);
 
+    let now = state.now();
+    let timeout_ms = i64::try_from(state.claim_timeout.as_millis()).unwrap_or(i64::MAX);
+    let abandoned_before = social_api::Timestamp(now.0.saturating_sub(timeout_ms));
     match state
         .store
-        .claim_key(&session, &key, &hash, state.now())
+        .claim_key(&session, &key, &hash, now, abandoned_before)
         .await?
     {
         KeyClaim::Claimed => {
-            let request = Request::from_parts(parts, Body::from(body));
+            let mut request = Request::from_parts(parts, Body::from(body));
+            request.extensions_mut().insert(ActionKey(key.clone()));
             // Its own task: a client hanging up must not stop the action halfway between
             // the platform call and keeping the answer.
             let task = tokio::spawn(run_and_keep(
@@ -152,9 +167,16 @@ fn problem_of(error: &ApiError) -> SavedResponse {
     }
 }
 
+/// Keeps the answer, trying a few times.
 async fn keep(state: &AppState, session: &Session, key: &str, saved: &SavedResponse) {
-    if let Err(error) = state.store.save_response(session, key, saved).await {
-        // The action is done; a repetition of the key will get a 409 instead of this answer.
+    let save = || state.store.save_response(session, key, saved);
+    let tries = ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(50))
+        .with_max_times(KEEP_TRIES - 1)
+        .with_jitter();
+    if let Err(error) = save.retry(tries).await {
+        // The action is done: a repetition of the key gets 409 until the claim is
+        // abandoned, then runs the action again, which finds what this run stored.
         tracing::error!(%error, "could not keep the answer of an idempotent action");
     }
 }

@@ -16,6 +16,7 @@ pub mod outbound;
 pub mod password;
 pub mod platforms;
 pub mod profiles;
+pub mod purge;
 pub mod routes;
 pub mod secret;
 pub mod static_files;

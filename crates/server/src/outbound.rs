@@ -3,6 +3,7 @@
 //! may have received without saying so is looked up there before it is repeated, so a
 //! consumer never gets the same reply twice.
 
+use backon::{ExponentialBuilder, Retryable};
 use social_api::names::name_of;
 use social_api::rules::{self, MessageTag};
 use social_api::{Conversation, Message, MessageId, Space, Timestamp};
@@ -99,7 +100,8 @@ fn request(
 
 /// Sends the stored `message` (Pending) and marks it Sent or Failed: a platform failure
 /// is an outcome the agent sees on the message, not an error of the request. The open
-/// streams learn the outcome.
+/// streams learn the outcome. Once the platform was asked this never fails for a store
+/// error: the message is answered Pending and left to the sweeper.
 pub async fn deliver(
     state: &AppState,
     session: &Session,
@@ -135,19 +137,40 @@ pub async fn deliver(
             Attempt::Unconfirmed { reason }
         }
     };
-    state
-        .store
-        .record_attempt(session, message.id, attempt)
-        .await?;
+    let record = || {
+        state
+            .store
+            .record_attempt(session, message.id, attempt.clone())
+    };
+    if let Err(error) = record.retry(record_tries()).await {
+        // The platform has answered and its answer must not turn into a 500 (the widget
+        // would drop the key and a second Send would post the message again): the
+        // message is answered as it stands, Pending, which the widget shows as on its
+        // way and then as unknown; the sweeper settles it by asking the platform.
+        tracing::error!(%error, message = message.id.0, "the platform's answer could not be recorded; the sweeper settles the message");
+        return Ok(message.clone());
+    }
     // The platform's echo of the message may be waiting for the id just recorded.
     state.inbound.wake();
-    let message = state
-        .store
-        .message(session, message.id)
-        .await?
-        .ok_or(DeliverError::Vanished(message.id))?;
+    let message = match state.store.message(session, message.id).await {
+        Ok(found) => found.ok_or(DeliverError::Vanished(message.id))?,
+        Err(error) => {
+            tracing::error!(%error, message = message.id.0, "a sent message could not be read back");
+            return Ok(message.clone());
+        }
+    };
     events::message_changed(state, session, conversation.id, &message).await;
     Ok(message)
+}
+
+/// Writes of a platform's answer: a busy or failing database may come back in a moment,
+/// and the answer is not to be lost.
+fn record_tries() -> ExponentialBuilder {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(50))
+        .with_max_delay(Duration::from_secs(1))
+        .with_max_times(4)
+        .with_jitter()
 }
 
 /// How a delivery ended.

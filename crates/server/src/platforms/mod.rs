@@ -12,7 +12,7 @@ mod x;
 
 pub use error::PlatformError;
 pub use real::{BuildError, RealPlatform};
-pub use recording::{Call, Read, RecordingPlatform};
+pub use recording::{Call, Read, RecordedCall, RecordingPlatform};
 pub use settings::{RetryPolicy, Settings};
 
 use async_trait::async_trait;

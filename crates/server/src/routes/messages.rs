@@ -4,6 +4,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::Extension;
 use axum::Json;
 use social_api::rules::{self, Denied};
 use social_api::{ConversationId, Message, MessageId, SendMessage, Space};
@@ -12,6 +13,7 @@ use crate::app::AppState;
 use crate::auth::AgentSession;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::events;
+use crate::idempotency::ActionKey;
 use crate::outbound::{self, FirstStep};
 use crate::store::{NewDelivery, NewMessage, RetryClaim, SendingMode};
 
@@ -24,8 +26,17 @@ pub async fn send(
     State(state): State<AppState>,
     AgentSession(session): AgentSession,
     ApiPath(id): ApiPath<ConversationId>,
+    key: Option<Extension<ActionKey>>,
     ApiJson(request): ApiJson<SendMessage>,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
+    let key = key.map(|Extension(ActionKey(key))| key);
+    // The key's first run died or could not keep its answer: what it stored, as it
+    // stands now (Pending ones are the sweeper's), never a second message.
+    if let Some(key) = &key {
+        if let Some(message) = state.store.message_by_key(&session, key, false).await? {
+            return Ok((StatusCode::CREATED, Json(message)));
+        }
+    }
     let conversation = state
         .store
         .conversation(&session, id)
@@ -50,12 +61,18 @@ pub async fn send(
             NewDelivery::Pending
         },
         mode,
+        key: key.as_deref(),
     };
-    let stored = state
-        .store
-        .insert_message(&session, &new)
-        .await?
-        .ok_or(NO_CONVERSATION)?;
+    let Some(stored) = state.store.insert_message(&session, &new).await? else {
+        // Another run with the key stored it a moment ago.
+        return match &key {
+            Some(key) => match state.store.message_by_key(&session, key, false).await? {
+                Some(message) => Ok((StatusCode::CREATED, Json(message))),
+                None => Err(NO_CONVERSATION),
+            },
+            None => Err(NO_CONVERSATION),
+        };
+    };
     let stored = state
         .store
         .message(&session, stored)

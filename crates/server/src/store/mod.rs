@@ -189,6 +189,9 @@ pub struct NewMessage<'a> {
     /// Stored as Pending (it goes to the platform next) or as Sent (an internal note).
     pub delivery: NewDelivery,
     pub mode: SendingMode,
+    /// The request's `Idempotency-Key` (of the session's agent): a second message under
+    /// the same key and `mode.private_reply` is not stored.
+    pub key: Option<&'a str>,
 }
 
 /// The first delivery state of a [`NewMessage`].
@@ -243,6 +246,28 @@ pub struct StuckMessage {
     /// When its latest send began; it is settled only if no send began since.
     pub pending_since: Timestamp,
     pub mode: SendingMode,
+}
+
+/// What the purge deletes: rows from before these times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PurgeBefore {
+    /// Idempotency keys claimed before it, with their answers.
+    pub keys: Timestamp,
+    /// Sessions ended before it.
+    pub sessions: Timestamp,
+    /// Stream tickets expired before it.
+    pub tickets: Timestamp,
+    /// Sign-in failures before it.
+    pub sign_in_failures: Timestamp,
+}
+
+/// How many rows a purge deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Purged {
+    pub keys: u64,
+    pub sessions: u64,
+    pub tickets: u64,
+    pub sign_in_failures: u64,
 }
 
 /// An answer kept for an idempotency key.
@@ -400,6 +425,15 @@ pub trait Store: AdminStore + Send + Sync + 'static {
         message: &NewMessage<'_>,
     ) -> Result<Option<MessageId>, StoreError>;
 
+    /// The message the session's agent stored under idempotency key `key` (a private reply
+    /// or not), as it stands now.
+    async fn message_by_key(
+        &self,
+        session: &Session,
+        key: &str,
+        private_reply: bool,
+    ) -> Result<Option<Message>, StoreError>;
+
     /// How a stored outgoing message of the session's account is sent.
     async fn sending_mode(
         &self,
@@ -443,13 +477,16 @@ pub trait Store: AdminStore + Send + Sync + 'static {
     ) -> Result<(), StoreError>;
 
     /// Claims an idempotency key of the session's agent for a request, atomically: of
-    /// two racing requests exactly one gets [`KeyClaim::Claimed`].
+    /// two racing requests exactly one gets [`KeyClaim::Claimed`]. A claim of the same
+    /// request made before `abandoned_before` that has no answer is abandoned: this
+    /// request takes it over.
     async fn claim_key(
         &self,
         session: &Session,
         key: &str,
         request_sha256: &str,
         now: Timestamp,
+        abandoned_before: Timestamp,
     ) -> Result<KeyClaim, StoreError>;
 
     /// What a key holds now.
@@ -466,6 +503,9 @@ pub trait Store: AdminStore + Send + Sync + 'static {
         key: &str,
         response: &SavedResponse,
     ) -> Result<(), StoreError>;
+
+    /// Deletes the rows from before `before`'s times (see [`PurgeBefore`]).
+    async fn purge(&self, before: PurgeBefore) -> Result<Purged, StoreError>;
 
     /// Appends a change of a conversation of the session's account to the event log;
     /// its id, or `None` when the conversation is not the account's.

@@ -230,6 +230,9 @@ impl TestApp {
             platform_max_wait: options.platform_max_wait,
             sweep_interval: options.sweep_every.unwrap_or(Duration::from_secs(60)),
             sweep_after: options.sweep_after,
+            idempotency_claim_timeout: None,
+            purge_interval: Duration::from_secs(600),
+            record_calls: None,
         };
         let platform = Arc::new(RecordingPlatform::new());
         let clock = Clock::fixed(system_now());
@@ -582,6 +585,7 @@ impl TestApp {
         self.client
             .delete(format!("{}/api/messages/{message}/like", self.base))
             .bearer_auth(token)
+            .header(idempotency::HEADER, new_key())
             .send()
             .await
             .expect("DELETE")
@@ -606,6 +610,7 @@ impl TestApp {
                 self.base
             ))
             .bearer_auth(token)
+            .header(idempotency::HEADER, new_key())
             .send()
             .await
             .expect("DELETE")

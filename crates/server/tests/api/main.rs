@@ -9,6 +9,7 @@ mod differential;
 mod dm_invite;
 mod events;
 mod fakes;
+mod faults;
 mod helpers;
 mod idempotency;
 mod inbound;
@@ -17,6 +18,7 @@ mod lists;
 mod messages;
 mod platforms;
 mod policy;
+mod purge;
 mod sign_in;
 mod static_files;
 #[path = "../support/fixtures.rs"]

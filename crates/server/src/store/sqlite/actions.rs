@@ -57,8 +57,8 @@ pub(super) async fn insert_message(
     // second private reply to one comment (a unique index) into "nothing stored".
     let done = sqlx::query(
         "INSERT INTO messages (conversation_id, author_kind, author_agent_id, author_name,
-            space, text, reply_to, sent_at, delivery, mention, private_reply)
-         SELECT c.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+            space, text, reply_to, sent_at, delivery, mention, private_reply, action_key)
+         SELECT c.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
          FROM conversations c WHERE c.id = ? AND c.account_id = ?
          ON CONFLICT DO NOTHING",
     )
@@ -72,11 +72,35 @@ pub(super) async fn insert_message(
     .bind(name(&delivery))
     .bind(message.mode.mention)
     .bind(message.mode.private_reply)
+    .bind(message.key.map(|key| action_key(session, key)))
     .bind(message.conversation.0)
     .bind(session.account_id)
     .execute(pool)
     .await?;
     Ok((done.rows_affected() == 1).then(|| MessageId(done.last_insert_rowid())))
+}
+
+/// An idempotency key as `messages.action_key` keeps it: keys are per agent.
+fn action_key(session: &Session, key: &str) -> String {
+    format!("{}/{key}", session.agent.id.0)
+}
+
+pub(super) async fn message_by_key(
+    pool: &SqlitePool,
+    session: &Session,
+    key: &str,
+    private_reply: bool,
+) -> Result<Option<Message>, StoreError> {
+    let row: Option<MessageRow> = sqlx::query_as(concat!(
+        message_select!(),
+        " WHERE m.action_key = ? AND m.private_reply = ? AND c.account_id = ?"
+    ))
+    .bind(action_key(session, key))
+    .bind(private_reply)
+    .bind(session.account_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(MessageRow::into_message).transpose()
 }
 
 /// How the session's agent is recorded as an author.
@@ -266,6 +290,7 @@ pub(super) async fn claim_key(
     key: &str,
     request_sha256: &str,
     now: Timestamp,
+    abandoned_before: Timestamp,
 ) -> Result<KeyClaim, StoreError> {
     let done = sqlx::query(
         "INSERT INTO idempotency_keys (account_id, agent_id, key, request_sha256, created_at)
@@ -281,7 +306,25 @@ pub(super) async fn claim_key(
     if done.rows_affected() == 1 {
         return Ok(KeyClaim::Claimed);
     }
-    // Keys are never deleted while a request may use them, so the row is there.
+    // One statement: of two requests taking over an abandoned claim, one does.
+    let taken_over = sqlx::query(
+        "UPDATE idempotency_keys SET created_at = ?
+         WHERE account_id = ? AND agent_id = ? AND key = ? AND request_sha256 = ?
+           AND response_status IS NULL AND created_at < ?",
+    )
+    .bind(now.0)
+    .bind(session.account_id)
+    .bind(session.agent.id.0)
+    .bind(key)
+    .bind(request_sha256)
+    .bind(abandoned_before.0)
+    .execute(pool)
+    .await?;
+    if taken_over.rows_affected() == 1 {
+        tracing::warn!("took over an idempotency key whose first request never answered");
+        return Ok(KeyClaim::Claimed);
+    }
+    // Keys are purged only a day after their request, so the row is there.
     key_record(pool, session, key)
         .await?
         .map(KeyClaim::Taken)

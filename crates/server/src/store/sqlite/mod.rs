@@ -6,6 +6,7 @@ mod admin;
 mod events;
 mod inbound;
 mod platform;
+mod purge;
 mod rows;
 mod seed;
 mod sessions;
@@ -13,9 +14,9 @@ mod webhook_events;
 mod workspaces;
 
 use super::{
-    Attempt, AttemptClaim, KeyClaim, KeyRecord, NewMessage, PasswordAgent, RetryClaim,
-    SavedResponse, SeedAccount, SeedOutcome, SendingMode, Session, SessionEnds, Store, StoreError,
-    StoredSession, StuckMessage, TicketSession, WorkspaceLink,
+    Attempt, AttemptClaim, KeyClaim, KeyRecord, NewMessage, PasswordAgent, PurgeBefore, Purged,
+    RetryClaim, SavedResponse, SeedAccount, SeedOutcome, SendingMode, Session, SessionEnds, Store,
+    StoreError, StoredSession, StuckMessage, TicketSession, WorkspaceLink,
 };
 use crate::secret::Secret;
 use async_trait::async_trait;
@@ -360,6 +361,15 @@ impl Store for SqliteStore {
         actions::insert_message(&self.pool, session, message).await
     }
 
+    async fn message_by_key(
+        &self,
+        session: &Session,
+        key: &str,
+        private_reply: bool,
+    ) -> Result<Option<Message>, StoreError> {
+        actions::message_by_key(&self.pool, session, key, private_reply).await
+    }
+
     async fn sending_mode(
         &self,
         session: &Session,
@@ -410,8 +420,17 @@ impl Store for SqliteStore {
         key: &str,
         request_sha256: &str,
         now: Timestamp,
+        abandoned_before: Timestamp,
     ) -> Result<KeyClaim, StoreError> {
-        actions::claim_key(&self.pool, session, key, request_sha256, now).await
+        actions::claim_key(
+            &self.pool,
+            session,
+            key,
+            request_sha256,
+            now,
+            abandoned_before,
+        )
+        .await
     }
 
     async fn key_record(
@@ -429,6 +448,10 @@ impl Store for SqliteStore {
         response: &SavedResponse,
     ) -> Result<(), StoreError> {
         actions::save_response(&self.pool, session, key, response).await
+    }
+
+    async fn purge(&self, before: PurgeBefore) -> Result<Purged, StoreError> {
+        purge::purge(&self.pool, before).await
     }
 
     async fn append_event(
