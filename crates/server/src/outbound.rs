@@ -165,7 +165,7 @@ pub async fn deliver(
 
 /// Writes of a platform's answer: a busy or failing database may come back in a moment,
 /// and the answer is not to be lost.
-fn record_tries() -> ExponentialBuilder {
+pub fn record_tries() -> ExponentialBuilder {
     ExponentialBuilder::default()
         .with_min_delay(Duration::from_millis(50))
         .with_max_delay(Duration::from_secs(1))

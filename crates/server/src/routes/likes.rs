@@ -13,6 +13,8 @@ use crate::app::AppState;
 use crate::auth::AgentSession;
 use crate::error::{ApiError, ApiPath};
 use crate::events;
+use backon::Retryable;
+
 use crate::platforms::{Like, PlatformError};
 use crate::store::Session;
 
@@ -112,15 +114,20 @@ async fn set(
         tracing::warn!(?target, liked, reason = %error, "the platform did not take the like");
         return Err(error.into());
     }
-    match target {
-        LikeTarget::Message(id) => state.store.set_liked(session, id, liked).await?,
-        LikeTarget::Post => {
-            state
-                .store
-                .set_post_liked(session, conversation.id, liked)
-                .await?
+    // The platform did it: a passing database failure must not lose that (a 500 here
+    // would have the like asked of the platform again), so the write is tried again.
+    let record = || async {
+        match target {
+            LikeTarget::Message(id) => state.store.set_liked(session, id, liked).await,
+            LikeTarget::Post => {
+                state
+                    .store
+                    .set_post_liked(session, conversation.id, liked)
+                    .await
+            }
         }
-    }
+    };
+    record.retry(crate::outbound::record_tries()).await?;
     Ok(())
 }
 
