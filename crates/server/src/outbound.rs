@@ -137,6 +137,11 @@ pub async fn deliver(
             Attempt::Unconfirmed { reason }
         }
     };
+    let platform_said = match &outcome {
+        Outcome::Sent(_) => None,
+        Outcome::Failed(reason) | Outcome::Unconfirmed(reason) => Some(reason.as_str()),
+    };
+    note_platform_outcome(state, conversation, platform_said).await;
     let record = || {
         state
             .store
@@ -161,6 +166,22 @@ pub async fn deliver(
     };
     events::message_changed(state, session, conversation.id, &message).await;
     Ok(message)
+}
+
+/// Keeps what the platform said as the source's last error (or clears it) for the admin
+/// page. Only a view of the platform's health: failing to keep it fails nothing else.
+pub async fn note_platform_outcome(
+    state: &AppState,
+    conversation: &Conversation,
+    error: Option<&str>,
+) {
+    if let Err(failure) = state
+        .store
+        .note_platform_outcome(conversation.source, &conversation.brand.platform_id, error)
+        .await
+    {
+        tracing::warn!(error = %failure, "a source's last platform outcome could not be kept");
+    }
 }
 
 /// Writes of a platform's answer: a busy or failing database may come back in a moment,

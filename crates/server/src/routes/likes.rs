@@ -112,8 +112,10 @@ async fn set(
     }
     if let Err(error) = ask_platform(state, &conversation, target, liked).await {
         tracing::warn!(?target, liked, reason = %error, "the platform did not take the like");
+        crate::outbound::note_platform_outcome(state, &conversation, Some(&error.reason())).await;
         return Err(error.into());
     }
+    crate::outbound::note_platform_outcome(state, &conversation, None).await;
     // The platform did it: a passing database failure must not lose that (a 500 here
     // would have the like asked of the platform again), so the write is tried again.
     let record = || async {

@@ -7,7 +7,7 @@ use social_api::admin::{
     AuditAction, AuditEntry, NewSource, RoutingRules, SourceId, SourcePatch, SourceView,
 };
 use social_api::routing::Routing;
-use social_api::Timestamp;
+use social_api::{Source, Timestamp};
 
 use super::{Session, StoreError};
 use crate::secret::Secret;
@@ -113,6 +113,16 @@ pub trait AdminStore: Send + Sync {
         routing: &Routing,
         now: Timestamp,
     ) -> Result<Edit<RoutingRules>, StoreError>;
+
+    /// What the platform last said about a call made as the channel `platform_id` of
+    /// `source`: its refusal (`Some`), or success (`None`, clearing an earlier one). Not
+    /// an admin's edit: the version stays.
+    async fn note_platform_outcome(
+        &self,
+        source: Source,
+        platform_id: &str,
+        error: Option<&str>,
+    ) -> Result<(), StoreError>;
 
     /// The account's audit entries that pass `filter`.
     async fn audit(

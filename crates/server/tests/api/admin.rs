@@ -889,3 +889,47 @@ async fn tokens_given_to_the_admin_api_never_reach_the_log_or_an_answer() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_platform_refusal_is_the_sources_last_error_until_a_call_succeeds() {
+    let app = TestApp::spawn().await;
+    let admin = app.token("demo", Role::Admin).await;
+    let dana = app.token("demo", Role::Agent).await;
+    let maria = app.conversation_id(&dana, "Maria").await;
+    app.platform
+        .fail_next("(#10) This message is sent outside of allowed window.");
+    let sent = app
+        .send_message(
+            &dana,
+            maria,
+            &text_in(Space::Public, "Let me check that for you."),
+        )
+        .await;
+    assert_eq!(
+        sent.status(),
+        StatusCode::CREATED,
+        "a refusal is the message's outcome"
+    );
+    let page = source_by_platform_id(&app, &admin, DEMO_PAGE).await;
+    assert_eq!(
+        page.last_error.as_deref(),
+        Some("(#10) This message is sent outside of allowed window.")
+    );
+    let x = source_by_platform_id(&app, &admin, DEMO_X).await;
+    assert_eq!(x.last_error, None, "only the source that called");
+
+    let again = app
+        .send_message(
+            &dana,
+            maria,
+            &text_in(Space::Public, "Found it: it ships Monday."),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    let page_now = source_by_platform_id(&app, &admin, DEMO_PAGE).await;
+    assert_eq!(page_now.last_error, None, "a success clears it");
+    assert_eq!(
+        page_now.version, page.version,
+        "not an edit: the version stays"
+    );
+}

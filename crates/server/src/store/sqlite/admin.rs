@@ -423,6 +423,25 @@ impl AdminStore for SqliteStore {
         }))
     }
 
+    async fn note_platform_outcome(
+        &self,
+        source: Source,
+        platform_id: &str,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
+        // No write when nothing changes: most calls succeed with no error to clear.
+        sqlx::query(
+            "UPDATE brand_channels SET last_error = ?3
+             WHERE source = ?1 AND platform_id = ?2 AND last_error IS NOT ?3",
+        )
+        .bind(name(&source))
+        .bind(platform_id)
+        .bind(error.map(|e| e.chars().take(1000).collect::<String>()))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     async fn audit(
         &self,
         account_id: i64,
