@@ -238,3 +238,34 @@ async fn list_rows_name_the_skill() {
     );
     assert!(one(&buttons[1], ".row__skill").is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_source_disconnected_and_connected_again_changes_the_controls_live() {
+    let (el, state, _view) = open(facebook_thread()).await;
+    let notes =
+        |el: &web_sys::Element| -> Vec<String> { by_role(el, "note").iter().map(text).collect() };
+    assert!(!notes(&el).iter().any(|n| n.contains("disconnected")));
+
+    let mut gone = brand();
+    gone.disconnected = true;
+    assert!(state.apply(1, Change::Brand(gone)));
+    settle().await;
+    assert!(
+        notes(&el)
+            .iter()
+            .any(|n| n.contains("disconnected by an admin")),
+        "{:?}",
+        notes(&el)
+    );
+    let reply = button(&el, "Reply to Jane Doe's comment");
+    assert_eq!(attr(&reply, "aria-disabled").as_deref(), Some("true"));
+    assert!(description(&reply).contains("disconnected by an admin"));
+
+    assert!(state.apply(2, Change::Brand(brand())));
+    settle().await;
+    assert!(!notes(&el).iter().any(|n| n.contains("disconnected")));
+    assert_ne!(
+        attr(&button(&el, "Reply to Jane Doe's comment"), "aria-disabled").as_deref(),
+        Some("true")
+    );
+}

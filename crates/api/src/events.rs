@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Consumer, Message, PostContext};
+use crate::model::{BrandChannel, Consumer, Message, PostContext};
 
 /// The event types on the stream (SSE `event:` field).
 pub const CHANGE_EVENT: &str = "change";
@@ -22,6 +22,9 @@ pub enum Change {
     Post(PostContext),
     /// The consumer's profile changed.
     Consumer(Consumer),
+    /// The conversation's Page or X account changed: renamed, disconnected by an admin, or
+    /// connected again.
+    Brand(BrandChannel),
 }
 
 /// Answer of `POST /api/events/ticket`: a short-lived, single-use ticket that opens one

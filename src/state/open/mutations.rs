@@ -69,6 +69,7 @@ impl OpenConversation {
                 }
                 Change::Post(post) => c.post = Some(post),
                 Change::Consumer(consumer) => c.consumer = consumer,
+                Change::Brand(brand) => c.brand = brand,
             }
         });
         true

@@ -124,6 +124,16 @@ pub trait AdminStore: Send + Sync {
         error: Option<&str>,
     ) -> Result<(), StoreError>;
 
+    /// Logs `change` (a [`social_api::events::Change`] as JSON) for every conversation of
+    /// the account's source `id`, in one statement; the logged events, to broadcast.
+    async fn log_source_change(
+        &self,
+        account_id: i64,
+        id: SourceId,
+        change: &str,
+        at: Timestamp,
+    ) -> Result<Vec<crate::events::Logged>, StoreError>;
+
     /// The account's audit entries that pass `filter`.
     async fn audit(
         &self,

@@ -455,3 +455,54 @@ async fn a_stream_ends_once_its_session_is_past_its_cap_however_busy() {
     app.advance(2 * HOUR_MS);
     stream.ends().await;
 }
+
+#[tokio::test]
+async fn a_disconnected_source_arrives_live_in_its_conversations_and_its_return_too() {
+    let app = TestApp::spawn().await;
+    let dana = app.token("demo", Role::Agent).await;
+    let admin = app.token("demo", Role::Admin).await;
+    let maria = app.conversation_id(&dana, "Maria").await;
+    let kenji = app.conversation_id(&dana, "Kenji").await;
+    let mut on_the_page = app.stream(&dana, maria, None, None).await;
+    let mut on_x = app.stream(&dana, kenji, None, None).await;
+    let sources: Vec<social_api::admin::SourceView> =
+        json(app.get("/api/admin/sources", Some(&admin)).await).await;
+    let page = sources
+        .iter()
+        .find(|s| s.platform == social_api::Source::Facebook)
+        .expect("the demo Page");
+    let gone = app
+        .client
+        .delete(format!("{}/api/admin/sources/{}", app.base, page.id.0))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("DELETE");
+    assert_eq!(gone.status(), StatusCode::OK);
+    let Change::Brand(brand) = Stream::change(&on_the_page.next().await) else {
+        panic!("the brand channel")
+    };
+    assert!(brand.disconnected);
+    assert_eq!(brand.platform_id, page.platform_id);
+    on_x.quiet().await;
+
+    let back = app
+        .client
+        .post(format!("{}/api/admin/sources", app.base))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({
+            "platform": "facebook", "platform_id": page.platform_id, "name": "Acme Outdoor EU"
+        }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(back.status(), StatusCode::CREATED);
+    let Change::Brand(brand) = Stream::change(&on_the_page.next().await) else {
+        panic!("the brand channel")
+    };
+    assert!(!brand.disconnected);
+    assert_eq!(brand.name, "Acme Outdoor EU");
+    // A stream opened later replays it from the log.
+    let read = app.read(&dana, maria).await;
+    assert_eq!(read.brand, brand);
+}

@@ -8,7 +8,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use social_api::admin::{NewSource, SourceId, SourcePatch, SourceView};
+use social_api::events::Change;
 use social_api::names::name_of;
+use social_api::BrandChannel;
 
 use super::versions::{if_match, required, tagged};
 use crate::app::AppState;
@@ -49,6 +51,8 @@ pub async fn connect(
     {
         Connect::Taken => Err(ApiError::SourceTaken),
         Connect::Connected(source) => {
+            // Connected again: its conversations' widgets learn it at once.
+            tell_conversations(&state, &session, &source).await;
             tracing::info!(admin = session.agent.id.0, source = source.id.0,
                 platform = %name_of(&source.platform), "source connected");
             let mut response = tagged(source.version, &source);
@@ -94,6 +98,9 @@ pub async fn change(
             )
             .await?,
     )?;
+    if source.name != current.name {
+        tell_conversations(&state, &session, &source).await;
+    }
     if let Some(wanted) = patch.subscribed.filter(|w| *w != source.subscribed) {
         source = subscribe(&state, &session, &source, wanted).await?;
     }
@@ -147,6 +154,7 @@ pub async fn disconnect(
             .update_source(&session, id, expected, &update, state.clock.now())
             .await?,
     )?;
+    tell_conversations(&state, &session, &source).await;
     tracing::info!(
         admin = session.agent.id.0,
         source = id.0,
@@ -168,6 +176,32 @@ fn edited(edit: Edit<SourceView>) -> Result<SourceView, ApiError> {
         Edit::Done(source) => Ok(source),
         Edit::NotFound => Err(ApiError::NotFound(NO_SUCH_SOURCE)),
         Edit::Stale { version } => Err(ApiError::Stale { version }),
+    }
+}
+
+/// Tells the open widgets of the source's conversations what it is now (its name, whether
+/// it is connected): the change is logged for each, so a stream reconnecting later replays
+/// it. The change is made by then: failing to tell is logged, not answered.
+async fn tell_conversations(state: &AppState, session: &Session, source: &SourceView) {
+    let change = Change::Brand(BrandChannel {
+        platform_id: source.platform_id.clone(),
+        name: source.name.clone(),
+        handle: source.handle.clone(),
+        disconnected: !source.connected(),
+    });
+    let Ok(json) = serde_json::to_string(&change) else {
+        tracing::error!("a source change could not be serialised");
+        return;
+    };
+    match state
+        .store
+        .log_source_change(session.account_id, source.id, &json, state.clock.now())
+        .await
+    {
+        Ok(logged) => logged.into_iter().for_each(|l| state.events.send(l)),
+        Err(error) => {
+            tracing::error!(%error, source = source.id.0, "a source change could not be logged for its conversations");
+        }
     }
 }
 

@@ -423,6 +423,37 @@ impl AdminStore for SqliteStore {
         }))
     }
 
+    async fn log_source_change(
+        &self,
+        account_id: i64,
+        id: SourceId,
+        change: &str,
+        at: Timestamp,
+    ) -> Result<Vec<crate::events::Logged>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "INSERT INTO events (account_id, conversation_id, change, created_at)
+             SELECT account_id, id, ?1, ?2 FROM conversations
+             WHERE account_id = ?3 AND brand_channel_id = ?4
+             RETURNING id, conversation_id",
+        )
+        .bind(change)
+        .bind(at.0)
+        .bind(account_id)
+        .bind(id.0)
+        .fetch_all(self.pool())
+        .await?;
+        let change: std::sync::Arc<str> = change.into();
+        Ok(rows
+            .into_iter()
+            .map(|(event, conversation)| crate::events::Logged {
+                account_id,
+                conversation: social_api::ConversationId(conversation),
+                id: event,
+                change: change.clone(),
+            })
+            .collect())
+    }
+
     async fn note_platform_outcome(
         &self,
         source: Source,
