@@ -2,7 +2,11 @@
 //! (editable where the platform allows), checked by the same rules the server applies.
 //! A second invitation asks first.
 
-use leptos::{either::EitherOf3, html, prelude::*};
+use leptos::{
+    either::{Either, EitherOf3},
+    html,
+    prelude::*,
+};
 use social_api::{rules, Source};
 
 use super::{handler, message_item::quote_of};
@@ -47,11 +51,13 @@ pub fn LinkToDmPreview(
         let blocked = reason.is_some();
         let answers = invite.as_ref().ok().and_then(|i| i.answers);
         let private_reply = invite.as_ref().ok().and_then(|i| i.private_reply_to);
+        // The consumer's name isolated: a direction control in it cannot reorder the time.
         let again = state.invited_at.get().map(|at| {
-            format!(
-                "{consumer} was invited at {}. Send another invitation?",
+            let at = format!(
+                " was invited at {}. Send another invitation?",
                 time::format(at)
-            )
+            );
+            view! { <bdi>{consumer.clone()}</bdi>{at} }
         });
         let send_label = if again.is_some() {
             "Send another invitation"
@@ -62,12 +68,11 @@ pub fn LinkToDmPreview(
         let private_id = format!("{id}-private");
         let reason_id = format!("{id}-reason");
         let where_public = match answers {
-            Some(message) => format!(
-                "1. A public {} — {}",
-                noun(source),
-                quote_of(&state, message)
-            ),
-            None => format!("1. A public {} under the post.", noun(source)),
+            Some(message) => Either::Left(view! {
+                {format!("1. A public {} — ", noun(source))}
+                {quote_of(&state, message)}
+            }),
+            None => Either::Right(format!("1. A public {} under the post.", noun(source))),
         };
         let private_part = match (source, private_reply) {
             (Source::Facebook, Some(_)) => EitherOf3::A(view! {
@@ -100,7 +105,7 @@ pub fn LinkToDmPreview(
         });
         Some(view! {
             <section class="invite" id=id.clone() aria-label=format!("Invite {consumer} to a private conversation")>
-                <h3>{format!("Invite {consumer} to a private conversation")}</h3>
+                <h3>"Invite "<bdi>{consumer.clone()}</bdi>" to a private conversation"</h3>
                 {again.map(|again| view! { <p class="invite__again" role="status">{again}</p> })}
                 <ol class="invite__parts">
                     <li>

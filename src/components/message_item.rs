@@ -2,7 +2,11 @@
 //! brand liked it or it is still on its way, what the platform says happened to it since
 //! (edited, deleted, the consumer's reaction), and the agent's actions on it.
 
-use leptos::{either::EitherOf3, html, prelude::*};
+use leptos::{
+    either::{Either, EitherOf3},
+    html,
+    prelude::*,
+};
 use social_api::{
     delivery::{self, Status},
     rules::LikeTarget,
@@ -70,23 +74,25 @@ pub fn author_name(author: &Author, consumer_name: &str) -> String {
 }
 
 /// "Maria liked this", "❤️ Maria reacted": the consumer's reaction in words. Facebook
-/// names its reactions, Messenger sends the emoji itself, X has only the like.
-pub fn reaction_line(reaction: &str, who: &str) -> String {
-    let emoji = match reaction {
-        "like" => return format!("{who} liked this"),
-        "love" => "❤️",
-        "haha" => "😆",
-        "wow" => "😮",
-        "sad" => "😢",
-        "angry" => "😠",
-        "care" => "🥰",
+/// names its reactions, Messenger sends the emoji itself, X has only the like. The name and
+/// a sent emoji are isolated (`<bdi>`): neither can reorder the words after them.
+pub fn reaction_line(reaction: &str, who: String) -> impl IntoView {
+    let (emoji, after) = match reaction {
+        "like" => (None, " liked this".to_owned()),
+        "love" => (Some("❤️"), " reacted".to_owned()),
+        "haha" => (Some("😆"), " reacted".to_owned()),
+        "wow" => (Some("😮"), " reacted".to_owned()),
+        "sad" => (Some("😢"), " reacted".to_owned()),
+        "angry" => (Some("😠"), " reacted".to_owned()),
+        "care" => (Some("🥰"), " reacted".to_owned()),
         // A name we do not know is said as a word; anything else is the emoji itself.
         word if word.chars().all(|c| c.is_ascii_alphabetic()) => {
-            return format!("{who} reacted: {word}")
+            (None, format!(" reacted: {word}"))
         }
-        emoji => emoji,
+        emoji => (Some(emoji), " reacted".to_owned()),
     };
-    format!("{emoji} {who} reacted")
+    let emoji = emoji.map(|emoji| view! { <bdi>{emoji.to_owned()}</bdi> " " });
+    view! { {emoji}<bdi>{who}</bdi>{after} }
 }
 
 /// The start of a text, cut at a word where it can be.
@@ -102,19 +108,24 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// "Replying to Jane: <start of her message>", or the author alone for a message not shown.
-pub fn quote_of(state: &OpenConversation, answered: MessageId) -> String {
-    state.conversation.with_untracked(|c| {
+/// "Replying to Jane: <start of her message>", or the author alone for a message not shown;
+/// the name and the quote each isolated (`<bdi>`), so neither can reorder the other.
+pub fn quote_of(state: &OpenConversation, answered: MessageId) -> impl IntoView {
+    let quoted = state.conversation.with_untracked(|c| {
         let consumer = c.consumer.profile.display_name();
-        match c.message(answered) {
-            Some(m) => format!(
-                "Replying to {}: {}",
+        c.message(answered).map(|m| {
+            (
                 author_name(&m.author, consumer),
-                excerpt(&m.text, QUOTE_CHARS)
-            ),
-            None => "Replying to an earlier message".to_owned(),
+                excerpt(&m.text, QUOTE_CHARS),
+            )
+        })
+    });
+    match quoted {
+        Some((who, quote)) => {
+            Either::Left(view! { "Replying to " <bdi>{who}</bdi> ": " <bdi>{quote}</bdi> })
         }
-    })
+        None => Either::Right("Replying to an earlier message"),
+    }
 }
 
 /// What the agent calls a consumer's message in a sentence: "comment", "tweet", "message".
@@ -204,7 +215,7 @@ pub fn MessageItem(
         move || {
             message.with(|m| {
                 let reaction = m.as_ref()?.consumer_reaction.as_deref()?;
-                let line = reaction_line(reaction, &who);
+                let line = reaction_line(reaction, who.clone());
                 Some(view! { <p class="msg__reaction">{line}</p> })
             })
         }
@@ -263,13 +274,13 @@ pub fn MessageItem(
         <li class=row_class(space, consumer)>
             <p class="meta">
                 <span class=marker_class(space)>{marker(space)}</span>
-                <span class="msg__author">{who}</span>
+                <span class="msg__author" dir="auto">{who}</span>
                 <time datetime=time::iso(sent_at)>{time::format(sent_at)}</time>
                 {edited}
             </p>
             {quote}
             {deleted_note}
-            <p class=move || if deleted() { "msg__text msg__text--deleted" } else { "msg__text" }>
+            <p dir="auto" class=move || if deleted() { "msg__text msg__text--deleted" } else { "msg__text" }>
                 {move || message.with(|m| m.as_ref().map(|m| m.text.clone()))}
             </p>
             {reacted}
