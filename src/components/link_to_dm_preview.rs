@@ -2,14 +2,10 @@
 //! (editable where the platform allows), checked by the same rules the server applies.
 //! A second invitation asks first.
 
-use leptos::{
-    either::{Either, EitherOf3},
-    html,
-    prelude::*,
-};
+use leptos::{either::EitherOf3, html, prelude::*};
 use social_api::{rules, Source};
 
-use super::{handler, message_item::quote_of};
+use super::{handler, message_item::quote_of, Sentence};
 use crate::{host::WorkspaceInput, state::OpenConversation, time};
 
 /// The preview, while it is open.
@@ -53,11 +49,15 @@ pub fn LinkToDmPreview(
         let private_reply = invite.as_ref().ok().and_then(|i| i.private_reply_to);
         // The consumer's name isolated: a direction control in it cannot reorder the time.
         let again = state.invited_at.get().map(|at| {
-            let at = format!(
-                " was invited at {}. Send another invitation?",
-                time::format(at)
-            );
-            view! { <bdi>{consumer.clone()}</bdi>{at} }
+            Sentence {
+                theirs: consumer.clone(),
+                between: format!(
+                    " was invited at {}. Send another invitation?",
+                    time::format(at)
+                ),
+                ..Sentence::default()
+            }
+            .view()
         });
         let send_label = if again.is_some() {
             "Send another invitation"
@@ -68,11 +68,17 @@ pub fn LinkToDmPreview(
         let private_id = format!("{id}-private");
         let reason_id = format!("{id}-reason");
         let where_public = match answers {
-            Some(message) => Either::Left(view! {
-                {format!("1. A public {} — ", noun(source))}
-                {quote_of(&state, message)}
-            }),
-            None => Either::Right(format!("1. A public {} under the post.", noun(source))),
+            Some(message) => {
+                let mut quote = quote_of(&state, message);
+                quote
+                    .before
+                    .insert_str(0, &format!("1. A public {} — ", noun(source)));
+                quote
+            }
+            None => Sentence {
+                before: format!("1. A public {} under the post.", noun(source)),
+                ..Sentence::default()
+            },
         };
         let private_part = match (source, private_reply) {
             (Source::Facebook, Some(_)) => EitherOf3::A(view! {
@@ -105,11 +111,19 @@ pub fn LinkToDmPreview(
         });
         Some(view! {
             <section class="invite" id=id.clone() aria-label=format!("Invite {consumer} to a private conversation")>
-                <h3>"Invite "<bdi>{consumer.clone()}</bdi>" to a private conversation"</h3>
+                <h3>
+                    {Sentence {
+                        before: "Invite ".into(),
+                        theirs: consumer.clone(),
+                        between: " to a private conversation".into(),
+                        ..Sentence::default()
+                    }
+                    .view()}
+                </h3>
                 {again.map(|again| view! { <p class="invite__again" role="status">{again}</p> })}
                 <ol class="invite__parts">
                     <li>
-                        <label for=public_id.clone()>{where_public}</label>
+                        <label for=public_id.clone()>{where_public.view()}</label>
                         <textarea
                             id=public_id
                             class="composer__input"

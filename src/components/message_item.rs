@@ -2,11 +2,7 @@
 //! brand liked it or it is still on its way, what the platform says happened to it since
 //! (edited, deleted, the consumer's reaction), and the agent's actions on it.
 
-use leptos::{
-    either::{Either, EitherOf3},
-    html,
-    prelude::*,
-};
+use leptos::{either::EitherOf3, html, prelude::*};
 use social_api::{
     delivery::{self, Status},
     rules::LikeTarget,
@@ -16,6 +12,7 @@ use social_api::{
 use super::{
     like_button::{like_button_for, liked_note, notice},
     rule_button::RuleButton,
+    Sentence,
 };
 use crate::{state::OpenConversation, time};
 
@@ -75,24 +72,39 @@ pub fn author_name(author: &Author, consumer_name: &str) -> String {
 
 /// "Maria liked this", "❤️ Maria reacted": the consumer's reaction in words. Facebook
 /// names its reactions, Messenger sends the emoji itself, X has only the like. The name and
-/// a sent emoji are isolated (`<bdi>`): neither can reorder the words after them.
-pub fn reaction_line(reaction: &str, who: String) -> impl IntoView {
-    let (emoji, after) = match reaction {
-        "like" => (None, " liked this".to_owned()),
-        "love" => (Some("❤️"), " reacted".to_owned()),
-        "haha" => (Some("😆"), " reacted".to_owned()),
-        "wow" => (Some("😮"), " reacted".to_owned()),
-        "sad" => (Some("😢"), " reacted".to_owned()),
-        "angry" => (Some("😠"), " reacted".to_owned()),
-        "care" => (Some("🥰"), " reacted".to_owned()),
+/// a sent emoji are theirs (see [`Sentence`]): neither can reorder the words after them.
+pub fn reaction_line(reaction: &str, who: String) -> Sentence {
+    let emoji = match reaction {
+        "like" => {
+            return Sentence {
+                theirs: who,
+                between: " liked this".into(),
+                ..Sentence::default()
+            }
+        }
+        "love" => "❤️",
+        "haha" => "😆",
+        "wow" => "😮",
+        "sad" => "😢",
+        "angry" => "😠",
+        "care" => "🥰",
         // A name we do not know is said as a word; anything else is the emoji itself.
         word if word.chars().all(|c| c.is_ascii_alphabetic()) => {
-            (None, format!(" reacted: {word}"))
+            return Sentence {
+                theirs: who,
+                between: format!(" reacted: {word}"),
+                ..Sentence::default()
+            };
         }
-        emoji => (Some(emoji), " reacted".to_owned()),
+        emoji => emoji,
     };
-    let emoji = emoji.map(|emoji| view! { <bdi>{emoji.to_owned()}</bdi> " " });
-    view! { {emoji}<bdi>{who}</bdi>{after} }
+    Sentence {
+        theirs: emoji.into(),
+        between: " ".into(),
+        theirs_too: who,
+        after: " reacted".into(),
+        ..Sentence::default()
+    }
 }
 
 /// The start of a text, cut at a word where it can be.
@@ -109,23 +121,24 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
 }
 
 /// "Replying to Jane: <start of her message>", or the author alone for a message not shown;
-/// the name and the quote each isolated (`<bdi>`), so neither can reorder the other.
-pub fn quote_of(state: &OpenConversation, answered: MessageId) -> impl IntoView {
-    let quoted = state.conversation.with_untracked(|c| {
+/// the name and the quote are theirs (see [`Sentence`]), so neither can reorder the other.
+pub fn quote_of(state: &OpenConversation, answered: MessageId) -> Sentence {
+    state.conversation.with_untracked(|c| {
         let consumer = c.consumer.profile.display_name();
-        c.message(answered).map(|m| {
-            (
-                author_name(&m.author, consumer),
-                excerpt(&m.text, QUOTE_CHARS),
-            )
-        })
-    });
-    match quoted {
-        Some((who, quote)) => {
-            Either::Left(view! { "Replying to " <bdi>{who}</bdi> ": " <bdi>{quote}</bdi> })
+        match c.message(answered) {
+            Some(m) => Sentence {
+                before: "Replying to ".into(),
+                theirs: author_name(&m.author, consumer),
+                between: ": ".into(),
+                theirs_too: excerpt(&m.text, QUOTE_CHARS),
+                ..Sentence::default()
+            },
+            None => Sentence {
+                before: "Replying to an earlier message".into(),
+                ..Sentence::default()
+            },
         }
-        None => Either::Right("Replying to an earlier message"),
-    }
+    })
 }
 
 /// What the agent calls a consumer's message in a sentence: "comment", "tweet", "message".
@@ -215,14 +228,14 @@ pub fn MessageItem(
         move || {
             message.with(|m| {
                 let reaction = m.as_ref()?.consumer_reaction.as_deref()?;
-                let line = reaction_line(reaction, who.clone());
+                let line = reaction_line(reaction, who.clone()).view();
                 Some(view! { <p class="msg__reaction">{line}</p> })
             })
         }
     };
     let target = LikeTarget::Message(id);
     let quote = reply_to
-        .map(|answered| view! { <blockquote class="msg__quote">{quote_of(&state, answered)}</blockquote> });
+        .map(|answered| view! { <blockquote class="msg__quote">{quote_of(&state, answered).view()}</blockquote> });
     let consumer = author.is_consumer();
     let who = author_name(&author, &consumer_name);
     // "Maria Gonzalez's comment of 12 Mar, 04:47": what every button of the row acts on.
