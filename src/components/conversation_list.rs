@@ -140,8 +140,10 @@ fn Row(
                     <time class="row__time" datetime=move || time::iso(when())>{move || time::format(when())}</time>
                     {unread}
                 </span>
-                <span class="row__name">{field(|r| r.consumer_name.clone())}{undelivered}</span>
-                <span class="row__preview">{field(|r| r.last_message_preview.clone())}</span>
+                // Consumers' words isolated: a direction control in them (U+202E) ends
+                // with them, and cannot reorder "Not delivered" or anything after.
+                <span class="row__name"><bdi>{field(|r| r.consumer_name.clone())}</bdi>{undelivered}</span>
+                <span class="row__preview" dir="auto">{field(|r| r.last_message_preview.clone())}</span>
                 {skill}
                 {owner}
             </button>

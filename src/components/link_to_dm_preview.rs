@@ -5,7 +5,7 @@
 use leptos::{either::EitherOf3, html, prelude::*};
 use social_api::{rules, Source};
 
-use super::{handler, message_item::quote_of};
+use super::{handler, message_item::quote_of, Sentence};
 use crate::{host::WorkspaceInput, state::OpenConversation, time};
 
 /// The preview, while it is open.
@@ -47,11 +47,17 @@ pub fn LinkToDmPreview(
         let blocked = reason.is_some();
         let answers = invite.as_ref().ok().and_then(|i| i.answers);
         let private_reply = invite.as_ref().ok().and_then(|i| i.private_reply_to);
+        // The consumer's name isolated: a direction control in it cannot reorder the time.
         let again = state.invited_at.get().map(|at| {
-            format!(
-                "{consumer} was invited at {}. Send another invitation?",
-                time::format(at)
-            )
+            Sentence {
+                theirs: consumer.clone(),
+                between: format!(
+                    " was invited at {}. Send another invitation?",
+                    time::format(at)
+                ),
+                ..Sentence::default()
+            }
+            .view()
         });
         let send_label = if again.is_some() {
             "Send another invitation"
@@ -62,12 +68,17 @@ pub fn LinkToDmPreview(
         let private_id = format!("{id}-private");
         let reason_id = format!("{id}-reason");
         let where_public = match answers {
-            Some(message) => format!(
-                "1. A public {} — {}",
-                noun(source),
-                quote_of(&state, message)
-            ),
-            None => format!("1. A public {} under the post.", noun(source)),
+            Some(message) => {
+                let mut quote = quote_of(&state, message);
+                quote
+                    .before
+                    .insert_str(0, &format!("1. A public {} — ", noun(source)));
+                quote
+            }
+            None => Sentence {
+                before: format!("1. A public {} under the post.", noun(source)),
+                ..Sentence::default()
+            },
         };
         let private_part = match (source, private_reply) {
             (Source::Facebook, Some(_)) => EitherOf3::A(view! {
@@ -100,11 +111,19 @@ pub fn LinkToDmPreview(
         });
         Some(view! {
             <section class="invite" id=id.clone() aria-label=format!("Invite {consumer} to a private conversation")>
-                <h3>{format!("Invite {consumer} to a private conversation")}</h3>
+                <h3>
+                    {Sentence {
+                        before: "Invite ".into(),
+                        theirs: consumer.clone(),
+                        between: " to a private conversation".into(),
+                        ..Sentence::default()
+                    }
+                    .view()}
+                </h3>
                 {again.map(|again| view! { <p class="invite__again" role="status">{again}</p> })}
                 <ol class="invite__parts">
                     <li>
-                        <label for=public_id.clone()>{where_public}</label>
+                        <label for=public_id.clone()>{where_public.view()}</label>
                         <textarea
                             id=public_id
                             class="composer__input"

@@ -12,6 +12,7 @@ use social_api::{
 use super::{
     like_button::{like_button_for, liked_note, notice},
     rule_button::RuleButton,
+    Sentence,
 };
 use crate::{state::OpenConversation, time};
 
@@ -70,10 +71,17 @@ pub fn author_name(author: &Author, consumer_name: &str) -> String {
 }
 
 /// "Maria liked this", "❤️ Maria reacted": the consumer's reaction in words. Facebook
-/// names its reactions, Messenger sends the emoji itself, X has only the like.
-pub fn reaction_line(reaction: &str, who: &str) -> String {
+/// names its reactions, Messenger sends the emoji itself, X has only the like. The name and
+/// a sent emoji are theirs (see [`Sentence`]): neither can reorder the words after them.
+pub fn reaction_line(reaction: &str, who: String) -> Sentence {
     let emoji = match reaction {
-        "like" => return format!("{who} liked this"),
+        "like" => {
+            return Sentence {
+                theirs: who,
+                between: " liked this".into(),
+                ..Sentence::default()
+            }
+        }
         "love" => "❤️",
         "haha" => "😆",
         "wow" => "😮",
@@ -82,11 +90,21 @@ pub fn reaction_line(reaction: &str, who: &str) -> String {
         "care" => "🥰",
         // A name we do not know is said as a word; anything else is the emoji itself.
         word if word.chars().all(|c| c.is_ascii_alphabetic()) => {
-            return format!("{who} reacted: {word}")
+            return Sentence {
+                theirs: who,
+                between: format!(" reacted: {word}"),
+                ..Sentence::default()
+            };
         }
         emoji => emoji,
     };
-    format!("{emoji} {who} reacted")
+    Sentence {
+        theirs: emoji.into(),
+        between: " ".into(),
+        theirs_too: who,
+        after: " reacted".into(),
+        ..Sentence::default()
+    }
 }
 
 /// The start of a text, cut at a word where it can be.
@@ -102,17 +120,23 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// "Replying to Jane: <start of her message>", or the author alone for a message not shown.
-pub fn quote_of(state: &OpenConversation, answered: MessageId) -> String {
+/// "Replying to Jane: <start of her message>", or the author alone for a message not shown;
+/// the name and the quote are theirs (see [`Sentence`]), so neither can reorder the other.
+pub fn quote_of(state: &OpenConversation, answered: MessageId) -> Sentence {
     state.conversation.with_untracked(|c| {
         let consumer = c.consumer.profile.display_name();
         match c.message(answered) {
-            Some(m) => format!(
-                "Replying to {}: {}",
-                author_name(&m.author, consumer),
-                excerpt(&m.text, QUOTE_CHARS)
-            ),
-            None => "Replying to an earlier message".to_owned(),
+            Some(m) => Sentence {
+                before: "Replying to ".into(),
+                theirs: author_name(&m.author, consumer),
+                between: ": ".into(),
+                theirs_too: excerpt(&m.text, QUOTE_CHARS),
+                ..Sentence::default()
+            },
+            None => Sentence {
+                before: "Replying to an earlier message".into(),
+                ..Sentence::default()
+            },
         }
     })
 }
@@ -204,14 +228,14 @@ pub fn MessageItem(
         move || {
             message.with(|m| {
                 let reaction = m.as_ref()?.consumer_reaction.as_deref()?;
-                let line = reaction_line(reaction, &who);
+                let line = reaction_line(reaction, who.clone()).view();
                 Some(view! { <p class="msg__reaction">{line}</p> })
             })
         }
     };
     let target = LikeTarget::Message(id);
     let quote = reply_to
-        .map(|answered| view! { <blockquote class="msg__quote">{quote_of(&state, answered)}</blockquote> });
+        .map(|answered| view! { <blockquote class="msg__quote">{quote_of(&state, answered).view()}</blockquote> });
     let consumer = author.is_consumer();
     let who = author_name(&author, &consumer_name);
     // "Maria Gonzalez's comment of 12 Mar, 04:47": what every button of the row acts on.
@@ -263,13 +287,13 @@ pub fn MessageItem(
         <li class=row_class(space, consumer)>
             <p class="meta">
                 <span class=marker_class(space)>{marker(space)}</span>
-                <span class="msg__author">{who}</span>
+                <span class="msg__author" dir="auto">{who}</span>
                 <time datetime=time::iso(sent_at)>{time::format(sent_at)}</time>
                 {edited}
             </p>
             {quote}
             {deleted_note}
-            <p class=move || if deleted() { "msg__text msg__text--deleted" } else { "msg__text" }>
+            <p dir="auto" class=move || if deleted() { "msg__text msg__text--deleted" } else { "msg__text" }>
                 {move || message.with(|m| m.as_ref().map(|m| m.text.clone()))}
             </p>
             {reacted}

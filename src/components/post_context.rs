@@ -53,7 +53,7 @@ pub fn OriginalPost(
     let meta = known.then(|| {
         view! {
             <p class="meta">
-                <span class="post__author">{post.author}</span>
+                <span class="post__author" dir="auto">{post.author}</span>
                 " · "
                 <time datetime=time::iso(post.posted_at)>{time::format(post.posted_at)}</time>
             </p>
@@ -72,7 +72,7 @@ pub fn OriginalPost(
             <h2 id="post-heading">{format!("Original {noun}")}</h2>
             {meta}
             {deleted}
-            <p class=if known { "post__text" } else { "post__text post__text--unknown" }>{text}</p>
+            <p dir="auto" class=if known { "post__text" } else { "post__text post__text--unknown" }>{text}</p>
             <p class="post__links">{permalink}{attachment}</p>
             {actions}
             {(!state.can_act()).then(|| liked_note(state, target, "post__liked"))}

@@ -63,7 +63,9 @@ fn AvailableProfile(profile: PublicProfile, source: Source) -> impl IntoView {
         ("Followers", follower_count.map(|n| n.to_string())),
     ]
     .into_iter()
-    .filter_map(|(term, value)| value.map(|value| view! { <dt>{term}</dt><dd>{value}</dd> }))
+    .filter_map(|(term, value)| {
+        value.map(|value| view! { <dt>{term}</dt><dd dir="auto">{value}</dd> })
+    })
     .collect_view();
     let link = profile_url
         .filter(|url| safe_url(url).is_some())
@@ -78,8 +80,8 @@ fn AvailableProfile(profile: PublicProfile, source: Source) -> impl IntoView {
         <section class="profile" aria-labelledby="profile-name">
             {avatar}
             <div class="profile__body">
-                <h2 class="profile__name" id="profile-name">{display_name}</h2>
-                {handle.map(|handle| view! { <p class="profile__handle">{format!("@{handle}")}</p> })}
+                <h2 class="profile__name" id="profile-name" dir="auto">{display_name}</h2>
+                {handle.map(|handle| view! { <p class="profile__handle">"@"<bdi>{handle}</bdi></p> })}
                 <dl class="profile__facts">{facts}</dl>
                 {link}
             </div>

@@ -15,7 +15,7 @@ pub fn ReplyChip(
         state.reply_target.get().map(|target| {
             view! {
                 <div class="chip" role="group" aria-label="Reply target">
-                    <span class="chip__text">{quote_of(&state, target.message())}</span>
+                    <span class="chip__text">{quote_of(&state, target.message()).view()}</span>
                     <button
                         type="button"
                         class="chip__remove"

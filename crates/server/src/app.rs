@@ -1,8 +1,9 @@
 //! Assembles the application: state, the router every caller shares (main and tests),
 //! and serving with graceful shutdown.
 
-use axum::http::header::{REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
-use axum::http::{HeaderValue, Request};
+use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+use axum::http::{HeaderValue, Request, StatusCode};
+use axum::middleware::{from_fn, map_response};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
@@ -11,14 +12,16 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::SessionPolicy;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::embedding::Embedding;
-use crate::error::ApiError;
+use crate::error::{self, ApiError};
 use crate::events::Hub;
 use crate::outbound::SendPolicy;
 use crate::password::Verifier;
@@ -26,7 +29,7 @@ use crate::platforms::{self, Platform, RealPlatform, RecordingPlatform, RetryPol
 use crate::routes::webhooks::WebhookKeys;
 use crate::static_files::Site;
 use crate::store::{self, Store, StoreError};
-use crate::{demo, dev_workspace, ingest, routes};
+use crate::{demo, dev_workspace, ingest, routes, serve};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -58,7 +61,20 @@ pub struct AppState {
     /// After this long without an answer an idempotency claim is abandoned
     /// (`--idempotency-claim-timeout`).
     pub claim_timeout: Duration,
+    /// How long a request's body and its answer may take.
+    pub limits: RequestLimits,
 }
+
+/// How long one request may take (`--body-timeout`, `--request-timeout`).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLimits {
+    pub body: Duration,
+    pub answer: Duration,
+}
+
+/// The policy of every response that is not the widget's (the API's JSON, problems):
+/// nothing in it may run, load or be framed.
+pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// [`AppState::session_recheck`] in production: a stream outlives its session by at most
 /// this much.
@@ -135,6 +151,10 @@ impl AppState {
                 deadline: config.sweep_after / 2,
             },
             claim_timeout: config.claim_timeout(),
+            limits: RequestLimits {
+                body: config.body_timeout,
+                answer: config.request_timeout,
+            },
         })
     }
 
@@ -167,6 +187,8 @@ impl AppState {
 /// other path.
 pub fn router(state: AppState) -> Router {
     let site = state.site.router();
+    let limits = state.limits;
+    let demo = state.demo;
     let mut app = Router::new().route("/healthz", get(routes::health::healthz));
     if state.demo {
         // So `--liveperson-sdk /dev-workspace/lp-agent-sdk-standin.js` works: LivePerson's
@@ -182,12 +204,22 @@ pub fn router(state: AppState) -> Router {
             }),
         );
     }
-    app.nest("/api", routes::api(&state))
+    let app = app
+        .nest("/api", routes::api(&state))
         .nest("/webhooks", routes::webhooks::router(&state))
         .with_state(state)
         .fallback_service(site)
+        // A slow body answers 408 where it is read; a slow answer 408 here. Only the head
+        // of a response is timed: an event stream, once started, stays open.
+        .layer(RequestBodyTimeoutLayer::new(limits.body))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.answer,
+        ))
         // Precompressed files already carry a Content-Encoding and are left alone.
         .layer(CompressionLayer::new())
+        .layer(map_response(error::problem_for_bare_status))
+        .layer(from_fn(crate::metrics::track))
         .layer(SetResponseHeaderLayer::if_not_present(
             X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -196,24 +228,52 @@ pub fn router(state: AppState) -> Router {
             REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
-        // Spans carry method and path only: tokens travel in headers, texts in bodies, and
-        // the query may hold Meta's verify token.
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                tracing::debug_span!(
-                    "request",
-                    method = %request.method(),
-                    path = %request.uri().path()
-                )
-            }),
-        )
-        // A bug must cost one request a 500 problem, never the connection or the process.
-        .layer(CatchPanicLayer::custom(
-            |_: Box<dyn std::any::Any + Send>| {
-                ApiError::Internal("a handler panicked".into()).into_response()
-            },
-        ))
+        // The widget's files carry the widget's policy; everything else this one.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_CSP),
+        ));
+    let app = if demo {
+        app.layer(from_fn(crate::demo_guard::only_loopback))
+    } else {
+        app
+    };
+    with_request_id(app)
 }
+
+/// The outer layers of every listener's application: the request id in the log span and on
+/// the response, and a panic answered as a 500 problem.
+pub fn with_request_id(app: Router) -> Router {
+    // Spans carry method, path and the request id only: tokens travel in headers, texts
+    // in bodies, and the query may hold Meta's verify token.
+    app.layer(
+        TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                path = %request.uri().path(),
+                request_id = %id
+            )
+        }),
+    )
+    // A bug must cost one request a 500 problem, never the connection or the process.
+    .layer(CatchPanicLayer::custom(
+        |_: Box<dyn std::any::Any + Send>| {
+            ApiError::Internal("a handler panicked".into()).into_response()
+        },
+    ))
+    .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+    // A proxy's id is kept; otherwise a new UUID.
+    .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// The request id's header, on every response.
+pub const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
 
 /// Serves until Ctrl-C or SIGTERM, then lets open requests finish.
 pub async fn serve(mut config: Config) -> Result<(), StartError> {
@@ -229,11 +289,26 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     if let Some(dev) = &dev_listener {
         config.dev_workspace_port = Some(dev.local_addr()?.port());
     }
+    let metrics_listener = match config.metrics_addr {
+        Some(metrics) => Some(bind(&metrics.ip().to_string(), metrics.port()).await?),
+        None => None,
+    };
     let state = AppState::from_config(&config).await?;
     println!("social-server listening on http://{addr}");
     if config.demo {
         println!("the standalone dev page, with the demo data: http://{addr}/dev/");
+        // Loud on purpose: this must never be mistaken for a real deployment.
+        eprintln!(
+            "WARNING: demo mode: anyone who can reach http://{addr} is signed in as any demo \
+             agent or admin without a password (loopback only; requests naming another host \
+             are refused)"
+        );
+        tracing::warn!(%addr, "DEMO MODE: anyone reaching this server is signed in without a password");
     }
+    let limits = serve::ConnectionLimits {
+        header_read: config.header_timeout,
+        max_connections: usize::try_from(config.max_connections).unwrap_or(usize::MAX),
+    };
     tracing::info!(%addr, demo = config.demo, "listening");
     // Also applies what a previous process stored but did not apply.
     let applier = ingest::spawn(state.clone());
@@ -251,26 +326,36 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
         Some(dev) => {
             let origin = dev_workspace::origin(&config).unwrap_or_default();
             println!("the dev agent workspace: {origin}/ (LivePerson: {origin}/liveperson)");
-            let app =
-                dev_workspace::router(state.clone(), &config).layer(TraceLayer::new_for_http());
+            let app = with_request_id(
+                dev_workspace::router(state.clone(), &config)
+                    .layer(from_fn(crate::demo_guard::only_loopback)),
+            );
             let stopped = events.stopped();
-            Some(tokio::spawn(async move {
-                axum::serve(dev, app).with_graceful_shutdown(stopped).await
-            }))
+            Some(tokio::spawn(serve::serve(dev, app, limits, stopped)))
         }
         None => None,
     };
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            // Event streams never finish on their own: end them, or shutdown waits forever.
-            events.stop();
-        })
-        .await?;
-    if let Some(dev_workspace) = dev_workspace {
-        match dev_workspace.await {
-            Ok(served) => served?,
-            Err(error) => tracing::error!(%error, "the dev workspace's server failed"),
+    let metrics = metrics_listener.map(|metrics| {
+        if let Ok(at) = metrics.local_addr() {
+            println!("metrics: http://{at}/metrics");
+        }
+        let stopped = events.stopped();
+        tokio::spawn(serve::serve(
+            metrics,
+            crate::metrics::router(),
+            limits,
+            stopped,
+        ))
+    });
+    serve::serve(listener, router(state), limits, async move {
+        shutdown_signal().await;
+        // Event streams never finish on their own: end them, or shutdown waits forever.
+        events.stop();
+    })
+    .await;
+    for server in dev_workspace.into_iter().chain(metrics) {
+        if let Err(error) = server.await {
+            tracing::error!(%error, "a second listener's server failed");
         }
     }
     // The hub stopped with the server: the applier finishes the event it is on and ends.

@@ -156,6 +156,45 @@ pub struct Config {
     /// process (the fault test kills it).
     #[arg(long, env = "SOCIAL_RECORD_CALLS")]
     pub record_calls: Option<PathBuf>,
+    /// A connection must send a request's head (line and headers) within this time, or it
+    /// is closed; it also closes a keep-alive connection left idle.
+    #[arg(long, env = "SOCIAL_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub header_timeout: Duration,
+
+    /// A request's body must arrive within this time; 408 otherwise.
+    #[arg(long, env = "SOCIAL_BODY_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub body_timeout: Duration,
+
+    /// A request must be answered within this time; 408 otherwise (an event stream only has
+    /// to start within it, and an action already under way still finishes and is kept).
+    #[arg(long, env = "SOCIAL_REQUEST_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+
+    /// Connections served at once; one more is answered 503 and closed.
+    #[arg(
+        long,
+        env = "SOCIAL_MAX_CONNECTIONS",
+        default_value_t = 1024,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub max_connections: u32,
+
+    /// Serve `GET /metrics` (Prometheus) on this address, e.g. 127.0.0.1:9100; off unless
+    /// given. Never on the public listener.
+    #[arg(long, env = "SOCIAL_METRICS_ADDR")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+
+    /// `text` for people, `json` for a log collector (one object per line, with the
+    /// request id).
+    #[arg(long, env = "SOCIAL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// The webhook secrets' environment names as Meta's and X's documentation write them,
@@ -230,6 +269,13 @@ impl Config {
         }
         if self.record_calls.is_some() && !self.demo {
             return Err("--record-calls needs --demo: only the demo records calls".into());
+        }
+        if self.demo && !crate::demo_guard::is_loopback(&self.host) {
+            return Err(format!(
+                "--demo signs anyone in as any demo agent or admin: it listens only on a \
+                 loopback --host (127.0.0.1, ::1 or localhost), not {:?}",
+                self.host
+            ));
         }
         if let Some(port) = self.dev_workspace_port {
             if !self.demo {
@@ -439,7 +485,51 @@ mod tests {
         assert_eq!(config.sweep_after, Duration::from_secs(300));
         assert_eq!(config.facebook_app_secret, None);
         assert_eq!(config.x_consumer_secret, None);
+        assert_eq!(config.header_timeout, Duration::from_secs(10));
+        assert_eq!(config.body_timeout, Duration::from_secs(30));
+        assert_eq!(config.request_timeout, Duration::from_secs(60));
+        assert_eq!(config.max_connections, 1024);
+        assert_eq!(
+            config.metrics_addr, None,
+            "metrics are off unless asked for"
+        );
+        assert_eq!(config.log_format, LogFormat::Text);
         assert_eq!(config.validate(), Ok(()));
+    }
+
+    #[test]
+    fn demo_mode_listens_on_loopback_only() {
+        for host in ["0.0.0.0", "::", "192.168.1.10", "example.com"] {
+            let error = parse(&["--demo", "--host", host]).expect_err(host);
+            assert!(error.contains("loopback --host"), "{error}");
+        }
+        for host in ["127.0.0.1", "::1", "localhost"] {
+            assert!(parse(&["--demo", "--host", host]).is_ok(), "{host}");
+        }
+        assert!(parse(&["--host", "0.0.0.0"]).is_ok(), "without --demo");
+    }
+
+    #[test]
+    fn bounds_and_the_log_format_are_read() {
+        let config = parse(&[
+            "--header-timeout",
+            "2s",
+            "--max-connections",
+            "5",
+            "--metrics-addr",
+            "127.0.0.1:9100",
+            "--log-format",
+            "json",
+        ])
+        .expect("parses");
+        assert_eq!(config.header_timeout, Duration::from_secs(2));
+        assert_eq!(config.max_connections, 5);
+        assert_eq!(
+            config.metrics_addr,
+            Some("127.0.0.1:9100".parse().expect("an address"))
+        );
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert!(parse(&["--max-connections", "0"]).is_err());
     }
 
     #[test]

@@ -102,6 +102,12 @@ pub enum ApiError {
     /// 413: the body is larger than any action needs.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// 408 `request-timeout`: the body did not arrive, or the answer was not ready, in time.
+    #[error("request timeout")]
+    RequestTimeout,
+    /// 403 `demo-loopback-only`: demo mode answers only requests naming a loopback host.
+    #[error("demo mode: not a loopback host")]
+    DemoElsewhere,
     /// 502 `platform-error`: Facebook or X did not do it; the detail is its reason.
     #[error("platform: {0}")]
     Platform(#[from] PlatformError),
@@ -269,6 +275,18 @@ impl ApiError {
                     .join(" "),
             ),
             ApiError::PayloadTooLarge => Answer::plain(S::PAYLOAD_TOO_LARGE, None),
+            ApiError::RequestTimeout => Answer::own(
+                S::REQUEST_TIMEOUT,
+                "request-timeout",
+                "Request timeout",
+                "The request's body did not arrive, or its answer was not ready, in time: try again.",
+            ),
+            ApiError::DemoElsewhere => Answer::own(
+                S::FORBIDDEN,
+                "demo-loopback-only",
+                "Demo mode answers loopback only",
+                "This server runs in demo mode, which signs anyone in: it answers only requests to localhost or a loopback address.",
+            ),
             ApiError::Platform(error) => Answer::own(
                 S::BAD_GATEWAY,
                 "platform-error",
@@ -376,6 +394,35 @@ pub fn problem_response(problem: &Problem) -> Response {
         .into_response()
 }
 
+/// What reading a request body failed with: 408 when the body timed out
+/// (`--body-timeout`), 413 when it was over the limit, 400 otherwise.
+pub fn body_error(error: &(dyn std::error::Error + 'static), status: StatusCode) -> ApiError {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return ApiError::RequestTimeout;
+        }
+        cause = error.source();
+    }
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge
+    } else {
+        ApiError::BadRequest(error.to_string())
+    }
+}
+
+/// Middleware: the bare statuses of tower's layers (a timeout's 408) as problems, like
+/// every other error.
+pub async fn problem_for_bare_status(response: Response) -> Response {
+    if response.headers().contains_key(CONTENT_TYPE) {
+        return response;
+    }
+    match response.status() {
+        StatusCode::REQUEST_TIMEOUT => ApiError::RequestTimeout.into_response(),
+        _ => response,
+    }
+}
+
 /// `axum::Json` whose rejections are problems: 400 for malformed JSON or a missing
 /// `Content-Type`, 422 for JSON of the wrong shape.
 #[derive(Debug, Clone, Copy, Default)]
@@ -396,6 +443,8 @@ where
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::BadRequest(
                 "Send the body as JSON with `Content-Type: application/json`.".into(),
             )),
+            // A body too large (413, as everywhere) or too slow (408).
+            Err(JsonRejection::BytesRejection(e)) => Err(body_error(&e, e.status())),
             Err(other) => Err(ApiError::BadRequest(other.body_text())),
         }
     }

@@ -86,9 +86,10 @@ async fn once(
         .map_err(ApiError::IdempotencyKey)?
         .to_owned();
     let (parts, body) = request.into_parts();
+    // Over the limit is 413; a body that stopped coming (`--body-timeout`) is 408.
     let body = to_bytes(body, MAX_BODY)
         .await
-        .map_err(|_| ApiError::PayloadTooLarge)?;
+        .map_err(|e| crate::error::body_error(&e, StatusCode::PAYLOAD_TOO_LARGE))?;
     let path = parts
         .uri
         .path_and_query()
@@ -221,6 +222,7 @@ fn response_of(saved: SavedResponse, replayed: bool) -> Response {
         headers.insert(CONTENT_TYPE, value);
     }
     if replayed {
+        crate::metrics::idempotency_replay();
         headers.insert(REPLAYED, HeaderValue::from_static("true"));
     }
     response

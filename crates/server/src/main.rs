@@ -1,17 +1,18 @@
 //! `social-server`: parse the configuration, start logging, serve until Ctrl-C or SIGTERM.
 
-use social_server::{app, config::Config};
-use tracing_subscriber::EnvFilter;
+use social_server::{app, config::Config, logging};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let config = Config::load();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("social_server=info,tower_http=warn")),
-        )
-        .init();
+    let subscriber = logging::subscriber(
+        config.log_format,
+        logging::filter_from_env(),
+        std::io::stdout,
+    );
+    if let Err(error) = tracing::subscriber::set_global_default(subscriber) {
+        eprintln!("social-server: cannot start logging: {error}");
+    }
     match app::serve(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

@@ -9,7 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
 };
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -104,10 +104,19 @@ impl Site {
                     let index = index.clone();
                     get(move |headers: HeaderMap| serve_page(index.clone(), headers))
                 };
+                // A path naming a file that is not there (`/missing.js`, the wasm of an
+                // older build) is 404: answering it with the page breaks the browser
+                // holding an old page. Other paths are the widget's own and get the page.
+                let missing_or_page = {
+                    let index = index.clone();
+                    get(move |uri: Uri, headers: HeaderMap| {
+                        missing_or_page(index.clone(), uri, headers)
+                    })
+                };
                 let files = ServeDir::new(dir)
                     .precompressed_br()
                     .precompressed_gzip()
-                    .fallback(page.clone());
+                    .fallback(missing_or_page);
                 Router::new()
                     .route("/", page.clone())
                     .route("/index.html", page)
@@ -146,6 +155,21 @@ async fn serve_page(page: Arc<Page>, headers: HeaderMap) -> Response {
         .into_response()
 }
 
+async fn missing_or_page(page: Arc<Page>, uri: Uri, headers: HeaderMap) -> Response {
+    if names_a_file(uri.path()) {
+        return ApiError::NotFound("There is no such file.").into_response();
+    }
+    serve_page(page, headers).await
+}
+
+/// Whether a path's last segment has a file extension (`app.js`, `x_bg.wasm`), as the
+/// widget's own paths never do.
+pub fn names_a_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty())
+}
+
 async fn not_built() -> Response {
     ApiError::Unavailable(
         "The widget is not built: run `scripts/build-widget` in the workspace root, then restart the server.",
@@ -153,7 +177,8 @@ async fn not_built() -> Response {
     .into_response()
 }
 
-/// Cache-Control by file name, CSP on HTML.
+/// Cache-Control by file name; the CSP on every response (a script or a 404 carries it
+/// too: a browser opening one directly must not run anything else).
 async fn site_headers(State(csp): State<HeaderValue>, request: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(request.uri().path());
     let mut response = next.run(request).await;
@@ -175,9 +200,7 @@ async fn site_headers(State(csp): State<HeaderValue>, request: Request, next: Ne
     if !headers.contains_key(VARY) {
         headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
     }
-    if is_html {
-        headers.insert(CONTENT_SECURITY_POLICY, csp);
-    }
+    headers.insert(CONTENT_SECURITY_POLICY, csp);
     response
 }
 
@@ -200,6 +223,12 @@ pub fn is_hashed_asset(path: &str) -> bool {
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(_, last)| is_hash(last))
 }
+
+/// Where consumers' pictures come from: Facebook's CDN and its profile-picture host, X's
+/// image hosts. Any other https host could learn each agent's IP address from a picture URL
+/// a consumer controls.
+pub const IMAGE_HOSTS: &str = "https://*.fbcdn.net https://platform-lookaside.fbsbx.com \
+     https://pbs.twimg.com https://abs.twimg.com";
 
 /// The policy for the widget's HTML: only our own scripts (and `script_sources`, such as
 /// LivePerson's SDK), the wasm, and the inline scripts of `pages` by hash; framed only by
@@ -225,7 +254,7 @@ pub fn content_security_policy(
     }
     format!(
         "default-src 'self'; script-src {script_src}; style-src 'self'; \
-         img-src 'self' https: data:; connect-src 'self'; object-src 'none'; \
+         img-src 'self' data: {IMAGE_HOSTS}; connect-src 'self'; object-src 'none'; \
          base-uri 'none'; frame-ancestors {frame_ancestors}"
     )
 }
@@ -347,6 +376,50 @@ mod tests {
         assert!(is_hashed_asset("/style-0a1b2c3d4e5f6071.css"));
         assert!(is_hashed_asset("/f2a9c1d4e5b6a78-initializer.js"));
         assert!(is_hashed_asset("/a2a9c1d4e5b6a7-x.js"));
+    }
+
+    #[test]
+    fn file_names_are_told_from_the_widgets_own_paths() {
+        for file in [
+            "/missing.js",
+            "/social-widget-0123456789abcdef_bg.wasm",
+            "/a/b.css",
+            "/x.y.z",
+        ] {
+            assert!(names_a_file(file), "{file}");
+        }
+        for page in [
+            "/",
+            "/conversations/42",
+            "/dev/",
+            "/.well-known/",
+            "/.hidden",
+            "/trailing.",
+        ] {
+            assert!(!names_a_file(page), "{page}");
+        }
+    }
+
+    #[test]
+    fn pictures_come_only_from_the_platforms_image_hosts() {
+        let csp = content_security_policy(&[], &[], "'self'");
+        let img = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("img-src "))
+            .expect("an img-src");
+        let sources: Vec<&str> = img.split_whitespace().skip(1).collect();
+        assert_eq!(
+            sources,
+            [
+                "'self'",
+                "data:",
+                "https://*.fbcdn.net",
+                "https://platform-lookaside.fbsbx.com",
+                "https://pbs.twimg.com",
+                "https://abs.twimg.com"
+            ]
+        );
     }
 
     #[test]

@@ -102,6 +102,11 @@ async fn settle(state: &AppState, stuck: &StuckMessage) -> Result<bool, StoreErr
         return Ok(false);
     }
     state.inbound.wake();
+    crate::metrics::sweeper_action(match &found {
+        Ok(Some(_)) => "settled_sent",
+        Ok(None) => "settled_failed",
+        Err(_) => "settled_unconfirmed",
+    });
     tracing::info!(
         message = message.id.0,
         sent = matches!(found, Ok(Some(_))),

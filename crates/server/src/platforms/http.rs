@@ -63,6 +63,17 @@ impl Failure {
         }
     }
 
+    /// A name for metrics.
+    fn outcome(&self) -> &'static str {
+        match self {
+            Failure::Limited { .. } => "rate_limited",
+            Failure::Server(_) => "server_error",
+            Failure::Refused { .. } => "refused",
+            Failure::NotSent(_) => "not_reached",
+            Failure::NoAnswer(_) => "no_answer",
+        }
+    }
+
     /// The failure after the last try, as the platform layer reports it: a write that got
     /// no clear answer is [`PlatformError::Unconfirmed`].
     pub fn into_error(self, source: Source, repeat: Repeat) -> PlatformError {
@@ -128,7 +139,8 @@ impl<D: Dialect> Http<D> {
     ) -> Result<Value, Failure> {
         let policy = self.retry;
         let once = || self.try_once(limit, &build);
-        once.retry(policy.backoff())
+        let result = once
+            .retry(policy.backoff())
             .sleep(tokio::time::sleep)
             .when(|failure| retryable(failure, repeat, policy, system_now().0))
             .adjust(|failure, wait| adjust(failure, wait, policy, system_now().0))
@@ -140,7 +152,13 @@ impl<D: Dialect> Http<D> {
                     "retrying a platform call"
                 );
             })
-            .await
+            .await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(failure) => failure.outcome(),
+        };
+        crate::metrics::platform_call(D::SOURCE.label(), outcome);
+        result
     }
 
     async fn try_once(

@@ -120,10 +120,15 @@ pub async fn stream(
             () = session_over => {},
         }
     };
+    // Counted as open until the stream is dropped (ended, or the client gone).
+    let open = crate::metrics::OpenStream::new();
     let events = stream::iter(head.into_iter().chain(replay))
         .chain(live)
         .take_until(over)
-        .map(Ok::<_, Infallible>);
+        .map(move |event| {
+            let _open = &open;
+            Ok::<_, Infallible>(event)
+        });
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 

@@ -194,8 +194,10 @@ async fn the_sdk_stand_in_is_on_the_main_origin_in_demo_mode_only() {
     let fallback = production
         .get("/dev-workspace/lp-agent-sdk-standin.js", None)
         .await;
-    assert!(
-        header_of(&fallback, "content-type").is_some_and(|t| t.starts_with("text/html")),
-        "the widget's page, as for any unknown path"
+    assert_eq!(
+        fallback.status(),
+        StatusCode::NOT_FOUND,
+        "a missing file, as any other: not the widget's page"
     );
+    assert!(!fallback.text().await.expect("body").contains("agentSDK"));
 }

@@ -77,6 +77,11 @@ pub struct Options {
     pub sweep_every: Option<Duration>,
     /// `--sweep-after`.
     pub sweep_after: Duration,
+    /// `--header-timeout`, `--body-timeout`, `--request-timeout`, `--max-connections`.
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub request_timeout: Duration,
+    pub max_connections: u32,
 }
 
 /// `--graph-api-url` and `--x-api-url`.
@@ -108,6 +113,10 @@ impl Default for Options {
             platform_max_wait: Duration::from_secs(5),
             sweep_every: None,
             sweep_after: Duration::from_secs(300),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(60),
+            max_connections: 1024,
         }
     }
 }
@@ -233,6 +242,12 @@ impl TestApp {
             idempotency_claim_timeout: None,
             purge_interval: Duration::from_secs(600),
             record_calls: None,
+            header_timeout: options.header_timeout,
+            body_timeout: options.body_timeout,
+            request_timeout: options.request_timeout,
+            max_connections: options.max_connections,
+            metrics_addr: None,
+            log_format: social_server::config::LogFormat::Text,
         };
         let platform = Arc::new(RecordingPlatform::new());
         let clock = Clock::fixed(system_now());
@@ -253,7 +268,18 @@ impl TestApp {
             social_server::ingest::spawn(state.clone());
         }
         let app = router(state.clone());
-        let server = tokio::spawn(async move { axum::serve(listener, app).await }).abort_handle();
+        // Served as `app::serve` serves: with its timeouts and connection cap.
+        let limits = social_server::serve::ConnectionLimits {
+            header_read: config.header_timeout,
+            max_connections: config.max_connections as usize,
+        };
+        let server = tokio::spawn(social_server::serve::serve(
+            listener,
+            app,
+            limits,
+            std::future::pending(),
+        ))
+        .abort_handle();
         if let Some(every) = options.sweep_every {
             social_server::sweeper::spawn(
                 state.clone(),

@@ -1129,3 +1129,45 @@ async fn tokens_and_texts_never_reach_the_logs_or_the_api() {
     }
     assert!(!conversation.contains(PAGE_TOKEN) && !conversation.contains(X_TOKEN));
 }
+
+#[tokio::test]
+async fn an_answer_slower_than_the_request_timeout_is_a_408_problem() {
+    let w = world_with(Options {
+        request_timeout: Duration::from_secs(1),
+        ..Options::default()
+    })
+    .await;
+    let maria = w.conversation("Maria").await;
+    w.graph.script(Method::GET, Step::Hang(NEVER));
+
+    let started = std::time::Instant::now();
+    let response = w.app.refresh_consumer(&w.dana, maria).await;
+    let waited = started.elapsed();
+
+    let p = problem(response, StatusCode::REQUEST_TIMEOUT).await;
+    assert_eq!(p.kind, "urn:social-widget:request-timeout");
+    assert!(waited < NEVER, "answered before the platform: {waited:?}");
+    println!("a hanging platform answered 408 after {waited:?} (request timeout 1 s)");
+}
+
+/// The value of the series `series` in the process's metrics; 0 when not there yet.
+fn metric(series: &str) -> f64 {
+    let text = social_server::metrics::render().expect("metrics");
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn platform_calls_and_sweeper_actions_are_counted() {
+    let calls = r#"social_platform_calls_total{platform="Facebook",outcome="ok"}"#;
+    let failed = r#"social_sweeper_actions_total{action="settled_failed"}"#;
+    let (calls_before, failed_before) = (metric(calls), metric(failed));
+    let w = world_with(sweeping()).await;
+
+    let (maria, id) = stuck_reply(&w, "Sorry for the wait!").await;
+    assert_eq!(failed_with(&settled(&w, maria, id).await), NOT_SENT);
+
+    assert!(metric(calls) >= calls_before + 1.0, "the look-up");
+    assert!(metric(failed) >= failed_before + 1.0, "the settling");
+}
