@@ -143,11 +143,22 @@ fn person(name: &str, handle: Option<&str>, picture: &str, profile_url: &str) ->
     PublicProfile {
         display_name: name.to_owned(),
         handle: handle.map(str::to_owned),
-        picture_url: Some(format!("https://i.pravatar.cc/128?u={picture}")),
+        picture_url: Some(picture_on_platform(picture, profile_url)),
         profile_url: Some(profile_url.to_owned()),
         locale: None,
         timezone: None,
         follower_count: None,
+    }
+}
+
+/// A picture URL of the shape each platform gives (Graph's `profile_pic` on
+/// platform-lookaside, X's `profile_image_url` on pbs.twimg.com): the hosts the widget's
+/// CSP allows. The widget shows initials where it does not load.
+fn picture_on_platform(picture: &str, profile_url: &str) -> String {
+    if profile_url.contains("facebook.com") {
+        format!("https://platform-lookaside.fbsbx.com/platform/profilepic/?psid={picture}&height=128&width=128")
+    } else {
+        format!("https://pbs.twimg.com/profile_images/{picture}_normal.jpg")
     }
 }
 

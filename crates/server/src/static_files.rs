@@ -120,6 +120,9 @@ impl Site {
                 Router::new()
                     .route("/", page.clone())
                     .route("/index.html", page)
+                    // Browsers ask for it unprompted; the widget has none, and a 404 here
+                    // would be an error in every console.
+                    .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
                     .fallback_service(files)
                     .layer(middleware::from_fn_with_state(csp.clone(), site_headers))
             }

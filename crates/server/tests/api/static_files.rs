@@ -342,3 +342,12 @@ async fn an_unchanged_page_answers_304_to_its_etag() {
     let other = app.get_with("/", "if-none-match", "\"other\"").await;
     assert_eq!(other.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_favicon_browsers_ask_for_is_no_content_not_an_error() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/favicon.ico", None).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let missing = app.get("/missing.ico", None).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND, "other files stay 404");
+}
