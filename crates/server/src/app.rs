@@ -297,6 +297,11 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     println!("social-server listening on http://{addr}");
     if config.demo {
         println!("the standalone dev page, with the demo data: http://{addr}/dev/");
+        println!(
+            "the admin settings (data sources, routing, audit): http://{addr}/admin/ \
+             (alex@acme-outdoor.example, password {})",
+            crate::demo::DEMO_PASSWORD
+        );
         // Loud on purpose: this must never be mistaken for a real deployment.
         eprintln!(
             "WARNING: demo mode: anyone who can reach http://{addr} is signed in as any demo \
