@@ -349,5 +349,9 @@ async fn the_favicon_browsers_ask_for_is_no_content_not_an_error() {
     let response = app.get("/favicon.ico", None).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let missing = app.get("/missing.ico", None).await;
-    assert_eq!(missing.status(), StatusCode::NOT_FOUND, "other files stay 404");
+    assert_eq!(
+        missing.status(),
+        StatusCode::NOT_FOUND,
+        "other files stay 404"
+    );
 }
