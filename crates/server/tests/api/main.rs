@@ -16,6 +16,7 @@ mod inbound;
 mod likes;
 mod lists;
 mod messages;
+mod pages;
 mod platforms;
 mod policy;
 mod purge;
