@@ -15,8 +15,8 @@ use social_api::events::EventTicket;
 use social_api::names::name_of;
 use social_api::{
     Conversation, ConversationId, ConversationSummary, DemoConsumerMessage, DemoSessionRequest,
-    DmInviteRequest, DmInviteSent, ListView, Me, Message, MessageId, NewSession, PostContext, Role,
-    SendMessage,
+    DmInviteRequest, DmInviteSent, ListView, Me, Message, MessageId, MessagePage, NewSession,
+    PostContext, Role, SendMessage,
 };
 
 use crate::decode;
@@ -49,6 +49,17 @@ pub async fn conversations(
 /// `GET /api/conversations/{id}`.
 pub async fn conversation(token: &str, id: ConversationId) -> Result<Conversation, ApiError> {
     call("GET", &format!("/conversations/{id}"), Some(token), None).await
+}
+
+/// `GET /api/conversations/{id}/messages?before=…`: the page of messages before `before`
+/// (an `older_cursor`, URL-safe as given).
+pub async fn older_messages(
+    token: &str,
+    id: ConversationId,
+    before: &str,
+) -> Result<MessagePage, ApiError> {
+    let path = format!("/conversations/{id}/messages?before={before}");
+    call("GET", &path, Some(token), None).await
 }
 
 /// `PUT /api/conversations/{id}/read`: the signed-in agent has seen the conversation.

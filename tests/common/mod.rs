@@ -95,6 +95,8 @@ pub fn conversation(
         }),
         messages,
         event_cursor: 0,
+        facts: Default::default(),
+        older_cursor: None,
         skill: None,
         engagement: None,
     }

@@ -2,7 +2,7 @@
 //! invitation to a private conversation. Pure, so the widget previews exactly what the
 //! server will send.
 
-use crate::model::{Author, Conversation, MessageId, Source, Space, Timestamp};
+use crate::model::{Conversation, MessageId, Source, Timestamp};
 use crate::rules::private_reply_open;
 
 /// The text that mentions the consumer: X `@username`; on Facebook the name, which the
@@ -131,18 +131,7 @@ pub fn dm_invite(
 /// When the brand last invited the consumer to a private conversation (a public reply
 /// carrying the link that did not fail), so a second invitation is never one click away.
 pub fn last_invitation(conversation: &Conversation) -> Option<Timestamp> {
-    let link = dm_link(conversation);
-    conversation
-        .messages
-        .iter()
-        .filter(|m| {
-            !m.author.is_consumer()
-                && m.space == Space::Public
-                && !matches!(m.delivery, crate::model::Delivery::Failed { .. })
-                && m.text.contains(&link)
-        })
-        .map(|m| m.sent_at)
-        .max()
+    conversation.last_invitation()
 }
 
 /// Whether `comment` may still get its one Facebook private reply: under seven days old,
@@ -152,25 +141,20 @@ pub fn may_get_private_reply(
     comment: MessageId,
     now: Timestamp,
 ) -> bool {
-    let answered = conversation.messages.iter().any(|m| {
-        m.private_reply && m.reply_to == Some(comment) && !matches!(m.author, Author::Consumer)
-    });
-    !answered && private_reply_open(conversation, comment, now).is_ok()
+    !conversation.private_reply_sent(comment)
+        && private_reply_open(conversation, comment, now).is_ok()
 }
 
 /// The message a public reply without a chosen target answers: the consumer's last public
 /// one still on the platform (a deleted comment cannot be answered).
 pub fn default_public_target(conversation: &Conversation) -> Option<MessageId> {
-    conversation
-        .consumer_messages()
-        .filter(|m| m.space == Space::Public && !m.deleted)
-        .map(|m| m.id)
-        .last()
+    conversation.public_target()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Space;
 
     #[test]
     fn a_mention_is_inserted_at_the_caret_with_spaces_around_it() {
@@ -272,6 +256,8 @@ mod tests {
                 consumer_reaction: None,
             }],
             event_cursor: 0,
+            facts: Default::default(),
+            older_cursor: None,
             skill: None,
             engagement: None,
         }

@@ -156,6 +156,8 @@ mod tests {
             }),
             messages: vec![message(1, Space::Public), message(2, Space::Private)],
             event_cursor: 0,
+            facts: Default::default(),
+            older_cursor: None,
             skill: None,
             engagement: None,
         }

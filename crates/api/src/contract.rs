@@ -144,3 +144,13 @@ mod tests {
         .is_ours());
     }
 }
+
+/// Answer of `GET /api/conversations/{id}/messages?before=…&limit=…`: the page of messages
+/// just before the cursor, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// Reads the page before this one; `None` at the conversation's first message.
+    #[serde(default)]
+    pub older_cursor: Option<String>,
+}

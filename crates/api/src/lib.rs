@@ -9,6 +9,7 @@ pub mod compose;
 pub mod contract;
 pub mod delivery;
 pub mod events;
+pub mod facts;
 pub mod length;
 pub mod model;
 pub mod names;

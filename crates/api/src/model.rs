@@ -324,8 +324,16 @@ pub struct Conversation {
     /// admin) may act in it.
     #[serde(default)]
     pub assigned_to: Option<Assignee>,
-    /// Oldest first.
+    /// Oldest first: the newest page of the transcript (all of it when `older_cursor` is
+    /// `None`), then what the live stream added.
     pub messages: Vec<Message>,
+    /// What the rules need to know of the messages not loaded (see [`crate::facts`]).
+    #[serde(default)]
+    pub facts: crate::facts::TranscriptFacts,
+    /// Reads the page of messages before the loaded ones
+    /// (`GET /api/conversations/{id}/messages?before=…`); `None` when none are older.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub older_cursor: Option<String>,
     /// Where this reading stands in the event log: its live stream opens `after` it, so no
     /// change between the reading and the stream is lost (one read twice changes nothing).
     #[serde(default)]
@@ -346,23 +354,19 @@ pub struct Assignee {
 }
 
 impl Conversation {
+    /// A loaded message, or the older one the facts carry (see [`crate::facts`]).
     pub fn message(&self, id: MessageId) -> Option<&Message> {
-        self.messages.iter().find(|m| m.id == id)
+        self.messages.iter().find(|m| m.id == id).or_else(|| {
+            self.facts
+                .public_target
+                .as_ref()
+                .filter(|target| target.id == id)
+        })
     }
 
     /// The consumer's messages, oldest first.
     pub fn consumer_messages(&self) -> impl Iterator<Item = &Message> {
         self.messages.iter().filter(|m| m.author.is_consumer())
-    }
-
-    /// The space of the consumer's latest message: where the conversation is now.
-    pub fn current_space(&self) -> Option<Space> {
-        self.consumer_messages().last().map(|m| m.space)
-    }
-
-    /// Whether the consumer has written in this space.
-    pub fn consumer_wrote_in(&self, space: Space) -> bool {
-        self.consumer_messages().any(|m| m.space == space)
     }
 }
 

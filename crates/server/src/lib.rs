@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod cursor;
 pub mod demo;
 pub mod demo_guard;
 pub mod dev_workspace;

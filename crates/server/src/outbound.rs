@@ -282,11 +282,28 @@ pub async fn look_up(
 ) -> Result<Option<String>, PlatformError> {
     let since = Timestamp(message.sent_at.0.saturating_sub(CLOCK_SKEW_MS));
     let found = state.platform.find_sent(kind, request, since).await?;
-    let known = |id: &String| {
-        conversation
+    // The conversation may be a page of its messages: the store knows them all.
+    for id in found {
+        let loaded = conversation
             .messages
             .iter()
-            .any(|m| m.id != message.id && m.platform_id.as_ref() == Some(id))
-    };
-    Ok(found.into_iter().find(|id| !known(id)))
+            .any(|m| m.id != message.id && m.platform_id.as_ref() == Some(&id));
+        let stored = match state
+            .store
+            .platform_id_taken(conversation.id, &id, message.id)
+            .await
+        {
+            Ok(taken) => taken,
+            Err(error) => {
+                // Not knowing, the loaded messages decide: at worst two rows share an
+                // id, never a message sent twice.
+                tracing::warn!(%error, "could not check a found platform id");
+                false
+            }
+        };
+        if !loaded && !stored {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }

@@ -5,6 +5,7 @@
 
 mod intents;
 mod mutations;
+mod older;
 
 use leptos::{html, prelude::*};
 use social_api::{
@@ -80,6 +81,8 @@ pub struct OpenConversation {
     pub invite_error: RwSignal<Option<String>>,
     /// The message box, where Reply and Mention put the focus.
     pub composer_input: NodeRef<html::Textarea>,
+    /// Why the last reading of older messages failed.
+    pub older_error: RwSignal<Option<String>>,
     drafts: Drafts,
     /// Moved on after each change that lists show (see `ConversationModel::revision`).
     revision: Option<RwSignal<u64>>,
@@ -158,6 +161,7 @@ impl OpenConversation {
             resent: RwSignal::new(Vec::new()),
             invite_error: RwSignal::new(None),
             composer_input: NodeRef::new(),
+            older_error: RwSignal::new(None),
             drafts,
             revision: None,
         }

@@ -27,7 +27,7 @@ fn action(work: Work) -> Action<(), ()> {
 fn set_liked(conversation: &mut Conversation, target: LikeTarget, liked: bool) {
     match target {
         LikeTarget::Message(id) => {
-            if let Some(m) = conversation.messages.iter_mut().find(|m| m.id == id) {
+            if let Some(m) = super::older::message_mut(conversation, id) {
                 m.liked_by_brand = liked;
             }
         }
@@ -53,20 +53,7 @@ impl OpenConversation {
         self.conversation.update(|c| {
             c.event_cursor = event_id;
             match change {
-                Change::Message(message) => {
-                    match c.messages.iter_mut().find(|m| m.id == message.id) {
-                        Some(old) => *old = message,
-                        None => {
-                            // Kept in time order, as the server reads them.
-                            let at = c
-                                .messages
-                                .iter()
-                                .rposition(|m| (m.sent_at, m.id) <= (message.sent_at, message.id))
-                                .map_or(0, |i| i + 1);
-                            c.messages.insert(at, message);
-                        }
-                    }
-                }
+                Change::Message(message) => super::older::place(c, message),
                 Change::Post(post) => c.post = Some(post),
                 Change::Consumer(consumer) => c.consumer = consumer,
                 Change::Brand(brand) => c.brand = brand,
@@ -77,12 +64,8 @@ impl OpenConversation {
 
     /// Replaces a message with the server's version of it, or appends a new one.
     fn put(&self, message: Message) {
-        self.conversation.update(
-            |c| match c.messages.iter_mut().find(|m| m.id == message.id) {
-                Some(old) => *old = message,
-                None => c.messages.push(message),
-            },
-        );
+        self.conversation
+            .update(|c| super::older::place(c, message));
     }
 
     /// Sends the draft, if the rules allow it now. On success the message joins the
@@ -228,7 +211,7 @@ impl OpenConversation {
     fn set_delivery(&self, message: MessageId, delivery: Delivery) -> Option<Delivery> {
         let mut before = None;
         self.conversation.update(|c| {
-            if let Some(m) = c.messages.iter_mut().find(|m| m.id == message) {
+            if let Some(m) = super::older::message_mut(c, message) {
                 before = Some(std::mem::replace(&mut m.delivery, delivery));
             }
         });

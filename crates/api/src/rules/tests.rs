@@ -95,6 +95,8 @@ fn conversation(source: Source, messages: Vec<Message>) -> Conversation {
         }),
         messages,
         event_cursor: 0,
+        facts: Default::default(),
+        older_cursor: None,
         skill: None,
         engagement: None,
     }
@@ -1186,3 +1188,5 @@ proptest! {
         }
     }
 }
+
+mod truncated;

@@ -42,11 +42,7 @@ pub fn messenger_window(
     if conversation.source != Source::Facebook {
         return None;
     }
-    let last = conversation
-        .consumer_messages()
-        .filter(|m| m.space == Space::Private)
-        .map(|m| m.sent_at)
-        .max()?;
+    let last = conversation.consumer_last_in(Space::Private)?.sent_at;
     let standard_until = Timestamp(last.0.saturating_add(MESSENGER_STANDARD_WINDOW_MS));
     let closes_at = match agent.kind {
         // Bots get the standard window only.

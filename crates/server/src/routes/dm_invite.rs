@@ -24,6 +24,7 @@ use crate::error::{ApiError, ApiPath};
 use crate::events;
 use crate::idempotency::ActionKey;
 use crate::outbound::{self, FirstStep};
+use crate::routes::conversations::ACTION_PAGE;
 use crate::store::{NewDelivery, NewMessage, SendingMode, Session};
 
 /// The body is empty or a [`DmInviteRequest`]; 201 with both messages as stored now.
@@ -54,7 +55,7 @@ pub async fn send(
     }
     let conversation = state
         .store
-        .conversation(&session, id)
+        .conversation_page(&session, id, ACTION_PAGE, &targets(&request))
         .await?
         .ok_or(ApiError::NotFound("There is no such conversation."))?;
     let invite = rules::check_dm_invite(&conversation, &session.agent, &request, state.now())?;
@@ -127,7 +128,11 @@ async fn finish_private(
     request: &DmInviteRequest,
     key: Option<&str>,
 ) -> Result<Option<Message>, ApiError> {
-    let Some(conversation) = state.store.conversation(session, id).await? else {
+    let page = state
+        .store
+        .conversation_page(session, id, ACTION_PAGE, &targets(request))
+        .await?;
+    let Some(conversation) = page else {
         return Ok(None);
     };
     let Ok(invite) = rules::check_dm_invite(&conversation, &session.agent, request, state.now())
@@ -147,6 +152,12 @@ async fn finish_private(
         key,
     )
     .await
+}
+
+/// The messages an invitation reads wherever they are: the one it answers, if chosen (the
+/// default one comes with every page), and their answers.
+fn targets(request: &DmInviteRequest) -> Vec<MessageId> {
+    request.reply_to.into_iter().collect()
 }
 
 /// The brand's public reply with exactly this invitation to the same message, unless it

@@ -70,7 +70,7 @@ pub async fn stream(
     let session_over = session_end(&state, session_sha256, ends);
     state
         .store
-        .conversation(&session, id)
+        .conversation_page(&session, id, 1, &[])
         .await?
         .ok_or(ApiError::NotFound("There is no such conversation."))?;
 

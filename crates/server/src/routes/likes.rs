@@ -13,6 +13,7 @@ use crate::app::AppState;
 use crate::auth::AgentSession;
 use crate::error::{ApiError, ApiPath};
 use crate::events;
+use crate::routes::conversations::ACTION_PAGE;
 use backon::Retryable;
 
 use crate::platforms::{Like, PlatformError};
@@ -83,7 +84,7 @@ async fn set_post(
     set(state, session, id, LikeTarget::Post, liked).await?;
     let post = state
         .store
-        .conversation(session, id)
+        .conversation_page(session, id, 1, &[])
         .await?
         .and_then(|c| c.post)
         .ok_or(ApiError::Internal("a liked post vanished".into()))?;
@@ -100,9 +101,13 @@ async fn set(
     target: LikeTarget,
     liked: bool,
 ) -> Result<(), ApiError> {
+    let targets: Vec<MessageId> = match target {
+        LikeTarget::Message(id) => vec![id],
+        LikeTarget::Post => Vec::new(),
+    };
     let conversation = state
         .store
-        .conversation(session, conversation)
+        .conversation_page(session, conversation, ACTION_PAGE, &targets)
         .await?
         .ok_or(NO_CONVERSATION)?;
     if liked {

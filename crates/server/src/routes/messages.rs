@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::events;
 use crate::idempotency::ActionKey;
 use crate::outbound::{self, FirstStep};
+use crate::routes::conversations::ACTION_PAGE;
 use crate::store::{NewDelivery, NewMessage, RetryClaim, SendingMode};
 
 const NO_CONVERSATION: ApiError = ApiError::NotFound("There is no such conversation.");
@@ -37,9 +38,10 @@ pub async fn send(
             return Ok((StatusCode::CREATED, Json(message)));
         }
     }
+    let targets: Vec<MessageId> = request.reply_to.into_iter().collect();
     let conversation = state
         .store
-        .conversation(&session, id)
+        .conversation_page(&session, id, ACTION_PAGE, &targets)
         .await?
         .ok_or(NO_CONVERSATION)?;
     let now = state.now();
@@ -108,9 +110,12 @@ pub async fn retry(
         .sending_mode(&session, id)
         .await?
         .ok_or(NO_MESSAGE)?;
+    // The message and what it answers (a private reply's comment), wherever they are.
+    let failed = state.store.message(&session, id).await?.ok_or(NO_MESSAGE)?;
+    let targets: Vec<MessageId> = [id].into_iter().chain(failed.reply_to).collect();
     let conversation = state
         .store
-        .conversation(&session, conversation_id)
+        .conversation_page(&session, conversation_id, ACTION_PAGE, &targets)
         .await?
         .ok_or(NO_MESSAGE)?;
     rules::can_retry(&conversation, &session.agent, id, state.now())?;

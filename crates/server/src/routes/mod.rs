@@ -31,7 +31,10 @@ use crate::outbound::DeliverError;
 /// Everything under `/api`; `/demo/*` only when demo mode is on.
 pub fn api(state: &AppState) -> Router<AppState> {
     let actions = Router::new()
-        .route("/conversations/{id}/messages", post(messages::send))
+        .route(
+            "/conversations/{id}/messages",
+            get(conversations::older).post(messages::send),
+        )
         .route("/conversations/{id}/dm-invite", post(dm_invite::send))
         .route("/messages/{id}/retry", post(messages::retry))
         .route(

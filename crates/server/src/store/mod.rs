@@ -9,12 +9,14 @@ pub use admin::{AdminStore, AuditFilter, Connect, Edit, SourceUpdate};
 
 pub use sqlite::SqliteStore;
 
+use crate::cursor::{ListCursor, MessageCursor};
 use crate::webhooks::Inbound;
 use async_trait::async_trait;
 use social_api::workspace::{DemoAgent, Workspace};
 use social_api::{
     Agent, AgentKind, BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary,
-    Delivery, ListView, Message, MessageId, PostContext, Profile, Role, Source, Space, Timestamp,
+    Delivery, ListView, Message, MessageId, MessagePage, PostContext, Profile, Role, Source, Space,
+    Timestamp,
 };
 use std::sync::Arc;
 
@@ -393,6 +395,46 @@ pub trait Store: AdminStore + Send + Sync + 'static {
         session: &Session,
         id: ConversationId,
     ) -> Result<Option<Conversation>, StoreError>;
+
+    /// A page of the session's account's conversations in `view`, newest last message
+    /// first: at most `limit`, after `after` (the last row of the page before).
+    async fn conversations_page(
+        &self,
+        session: &Session,
+        view: ListView,
+        limit: u32,
+        after: Option<ListCursor>,
+    ) -> Result<Vec<ConversationSummary>, StoreError>;
+
+    /// One conversation of the session's account with its newest `limit` messages
+    /// (oldest first, `older_cursor` set when there are more), the facts the rules need
+    /// over all of them, and, wherever they are, the messages `targets` and those
+    /// answering them; `None` when there is none with that id in this account.
+    async fn conversation_page(
+        &self,
+        session: &Session,
+        id: ConversationId,
+        limit: u32,
+        targets: &[MessageId],
+    ) -> Result<Option<Conversation>, StoreError>;
+
+    /// Up to `limit` messages of the conversation before `before`, oldest first; `None`
+    /// when the conversation is not the account's.
+    async fn messages_before(
+        &self,
+        session: &Session,
+        id: ConversationId,
+        before: MessageCursor,
+        limit: u32,
+    ) -> Result<Option<MessagePage>, StoreError>;
+
+    /// Whether another message of the conversation than `except` has `platform_id`.
+    async fn platform_id_taken(
+        &self,
+        conversation: ConversationId,
+        platform_id: &str,
+        except: MessageId,
+    ) -> Result<bool, StoreError>;
 
     /// Records that the session's agent has seen the conversation up to `at`; false when
     /// the conversation is not the account's.

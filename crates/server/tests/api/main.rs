@@ -18,6 +18,7 @@ mod likes;
 mod lists;
 mod messages;
 mod operations;
+mod pages;
 mod platforms;
 mod policy;
 mod purge;

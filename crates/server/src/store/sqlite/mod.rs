@@ -5,6 +5,7 @@ mod actions;
 mod admin;
 mod events;
 mod inbound;
+mod pages;
 mod platform;
 mod purge;
 mod rows;
@@ -18,13 +19,14 @@ use super::{
     RetryClaim, SavedResponse, SeedAccount, SeedOutcome, SendingMode, Session, SessionEnds, Store,
     StoreError, StoredSession, StuckMessage, TicketSession, WorkspaceLink,
 };
+use crate::cursor::{ListCursor, MessageCursor};
 use crate::secret::Secret;
 use async_trait::async_trait;
 use rows::{message_select, parse, preview, ConversationRow, MessageRow, SummaryRow};
 use social_api::workspace::{DemoAgent, Workspace};
 use social_api::{
     BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary, ListView, Message,
-    MessageId, Profile, Role, Source, Space, Timestamp,
+    MessageId, MessagePage, Profile, Role, Source, Space, Timestamp,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -62,11 +64,13 @@ impl SqliteStore {
         &self.pool
     }
 
-    /// One conversation of the account, messages oldest first.
+    /// One conversation of the account, messages oldest first: all of them, or (with a
+    /// page) the newest `limit`, the messages about `targets` and the facts over all.
     async fn read_conversation(
         &self,
         account_id: i64,
         id: ConversationId,
+        page: Option<(u32, &[MessageId])>,
     ) -> Result<Option<Conversation>, StoreError> {
         // Read before the conversation: a change logged meanwhile is replayed to the stream
         // (and applying it twice changes nothing), never lost between the two.
@@ -98,14 +102,7 @@ impl SqliteStore {
         let Some(row) = row else {
             return Ok(None);
         };
-        let messages: Vec<MessageRow> = sqlx::query_as(concat!(
-            message_select!(),
-            " WHERE m.conversation_id = ? ORDER BY m.sent_at, m.id"
-        ))
-        .bind(row.id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(Some(Conversation {
+        let mut conversation = Conversation {
             id: ConversationId(row.id),
             source: parse(&row.source, "brand_channels.source")?,
             brand: BrandChannel {
@@ -120,14 +117,124 @@ impl SqliteStore {
             },
             post: row.post(),
             assigned_to: row.assignee(),
-            messages: messages
-                .into_iter()
-                .map(MessageRow::into_message)
-                .collect::<Result<_, _>>()?,
+            messages: Vec::new(),
+            facts: Default::default(),
+            older_cursor: None,
             event_cursor,
             skill: row.skill,
             engagement: row.engagement,
-        }))
+        };
+        let Some((limit, targets)) = page else {
+            let messages: Vec<MessageRow> = sqlx::query_as(concat!(
+                message_select!(),
+                " WHERE m.conversation_id = ? ORDER BY m.sent_at, m.id"
+            ))
+            .bind(row.id)
+            .fetch_all(&self.pool)
+            .await?;
+            conversation.messages = messages
+                .into_iter()
+                .map(MessageRow::into_message)
+                .collect::<Result<_, _>>()?;
+            return Ok(Some(conversation));
+        };
+        let link = social_api::actions::dm_link(&conversation);
+        conversation.facts = pages::facts(&self.pool, id, &link).await?;
+        let (mut messages, older) = pages::page(&self.pool, id, None, limit).await?;
+        if older.is_some() {
+            // What a reply without a chosen target answers, with its answers.
+            let default = conversation.facts.public_target.as_ref().map(|m| m.id);
+            let targets: Vec<MessageId> = targets.iter().copied().chain(default).collect();
+            let about = pages::about(&self.pool, id, &targets).await?;
+            messages.extend(about);
+            messages.sort_by_key(|m| (m.sent_at, m.id));
+            messages.dedup_by_key(|m| m.id);
+        }
+        conversation.messages = messages;
+        conversation.older_cursor = older.map(crate::cursor::MessageCursor::encode);
+        Ok(Some(conversation))
+    }
+
+    /// A list page: at most `limit` (all without one), after `after`, newest first.
+    async fn list(
+        &self,
+        session: &Session,
+        view: ListView,
+        limit: Option<u32>,
+        after: Option<ListCursor>,
+    ) -> Result<Vec<ConversationSummary>, StoreError> {
+        let everyone = matches!(view, ListView::All);
+        let rows: Vec<SummaryRow> = sqlx::query_as(
+            "SELECT c.id, bc.source, co.display_name, co.withheld_reason,
+                    c.post_platform_id IS NOT NULL AS has_post,
+                    last.text AS last_text, last.sent_at AS last_at,
+                    (SELECT m.space FROM messages m
+                      WHERE m.conversation_id = c.id AND m.author_kind = 'consumer'
+                      ORDER BY m.sent_at DESC, m.id DESC LIMIT 1) AS consumer_space,
+                    (SELECT COUNT(*) FROM messages m
+                      WHERE m.conversation_id = c.id AND m.author_kind = 'consumer'
+                        AND m.sent_at > COALESCE(
+                          (SELECT MAX(b.sent_at) FROM messages b
+                            WHERE b.conversation_id = c.id
+                              AND b.author_kind IN ('agent', 'bot', 'brand')
+                              AND b.space <> 'internal'), -1)
+                        AND m.sent_at > COALESCE(
+                          (SELECT r.read_at FROM conversation_reads r
+                            WHERE r.conversation_id = c.id AND r.agent_id = ?3), -1)) AS unread,
+                    (SELECT COUNT(*) FROM messages m
+                      WHERE m.conversation_id = c.id AND m.delivery = 'failed') AS undelivered,
+                    g.name AS assignee_name, c.skill, c.engagement
+             FROM conversations c
+             LEFT JOIN agents g ON g.id = c.assigned_agent_id AND g.account_id = c.account_id
+             JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
+             JOIN consumers co ON co.id = c.consumer_id AND co.account_id = c.account_id
+             LEFT JOIN messages last ON last.id =
+                  (SELECT m.id FROM messages m WHERE m.conversation_id = c.id
+                    ORDER BY m.sent_at DESC, m.id DESC LIMIT 1)
+             WHERE c.account_id = ?1 AND (?2 OR c.assigned_agent_id = ?3)
+               AND (?4 IS NULL OR (COALESCE(last.sent_at, 0), c.id) < (?4, ?5))
+             ORDER BY COALESCE(last.sent_at, 0) DESC, c.id DESC
+             LIMIT ?6",
+        )
+        .bind(session.account_id)
+        .bind(everyone)
+        .bind(session.agent.id.0)
+        .bind(after.map(|a| a.last_at.0))
+        .bind(after.map(|a| a.id.0))
+        // SQLite reads a negative limit as none.
+        .bind(limit.map_or(-1, i64::from))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let consumer_name = match &r.withheld_reason {
+                    Some(reason) => Profile::Withheld(parse(reason, "consumers.withheld_reason")?)
+                        .display_name()
+                        .to_owned(),
+                    None => r
+                        .display_name
+                        .ok_or(StoreError::Corrupt("consumers.display_name"))?,
+                };
+                let last = r
+                    .consumer_space
+                    .map(|space| parse(&space, "messages.space"))
+                    .transpose()?;
+                let space = social_api::rules::space_now(last, r.has_post);
+                Ok(ConversationSummary {
+                    id: ConversationId(r.id),
+                    source: parse(&r.source, "brand_channels.source")?,
+                    space,
+                    consumer_name,
+                    last_message_preview: preview(r.last_text.as_deref().unwrap_or_default()),
+                    last_message_at: Timestamp(r.last_at.unwrap_or_default()),
+                    unread_count: u32::try_from(r.unread).unwrap_or(u32::MAX),
+                    undelivered_count: u32::try_from(r.undelivered).unwrap_or(u32::MAX),
+                    assigned_to: r.assignee_name,
+                    skill: r.skill,
+                    engagement: r.engagement,
+                })
+            })
+            .collect()
     }
 }
 
@@ -239,72 +346,7 @@ impl Store for SqliteStore {
         session: &Session,
         view: ListView,
     ) -> Result<Vec<ConversationSummary>, StoreError> {
-        let everyone = matches!(view, ListView::All);
-        let rows: Vec<SummaryRow> = sqlx::query_as(
-            "SELECT c.id, bc.source, co.display_name, co.withheld_reason,
-                    c.post_platform_id IS NOT NULL AS has_post,
-                    last.text AS last_text, last.sent_at AS last_at,
-                    (SELECT m.space FROM messages m
-                      WHERE m.conversation_id = c.id AND m.author_kind = 'consumer'
-                      ORDER BY m.sent_at DESC, m.id DESC LIMIT 1) AS consumer_space,
-                    (SELECT COUNT(*) FROM messages m
-                      WHERE m.conversation_id = c.id AND m.author_kind = 'consumer'
-                        AND m.sent_at > COALESCE(
-                          (SELECT MAX(b.sent_at) FROM messages b
-                            WHERE b.conversation_id = c.id
-                              AND b.author_kind IN ('agent', 'bot', 'brand')
-                              AND b.space <> 'internal'), -1)
-                        AND m.sent_at > COALESCE(
-                          (SELECT r.read_at FROM conversation_reads r
-                            WHERE r.conversation_id = c.id AND r.agent_id = ?3), -1)) AS unread,
-                    (SELECT COUNT(*) FROM messages m
-                      WHERE m.conversation_id = c.id AND m.delivery = 'failed') AS undelivered,
-                    g.name AS assignee_name, c.skill, c.engagement
-             FROM conversations c
-             LEFT JOIN agents g ON g.id = c.assigned_agent_id AND g.account_id = c.account_id
-             JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
-             JOIN consumers co ON co.id = c.consumer_id AND co.account_id = c.account_id
-             LEFT JOIN messages last ON last.id =
-                  (SELECT m.id FROM messages m WHERE m.conversation_id = c.id
-                    ORDER BY m.sent_at DESC, m.id DESC LIMIT 1)
-             WHERE c.account_id = ?1 AND (?2 OR c.assigned_agent_id = ?3)
-             ORDER BY last_at DESC, c.id DESC",
-        )
-        .bind(session.account_id)
-        .bind(everyone)
-        .bind(session.agent.id.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                let consumer_name = match &r.withheld_reason {
-                    Some(reason) => Profile::Withheld(parse(reason, "consumers.withheld_reason")?)
-                        .display_name()
-                        .to_owned(),
-                    None => r
-                        .display_name
-                        .ok_or(StoreError::Corrupt("consumers.display_name"))?,
-                };
-                let last = r
-                    .consumer_space
-                    .map(|space| parse(&space, "messages.space"))
-                    .transpose()?;
-                let space = social_api::rules::space_now(last, r.has_post);
-                Ok(ConversationSummary {
-                    id: ConversationId(r.id),
-                    source: parse(&r.source, "brand_channels.source")?,
-                    space,
-                    consumer_name,
-                    last_message_preview: preview(r.last_text.as_deref().unwrap_or_default()),
-                    last_message_at: Timestamp(r.last_at.unwrap_or_default()),
-                    unread_count: u32::try_from(r.unread).unwrap_or(u32::MAX),
-                    undelivered_count: u32::try_from(r.undelivered).unwrap_or(u32::MAX),
-                    assigned_to: r.assignee_name,
-                    skill: r.skill,
-                    engagement: r.engagement,
-                })
-            })
-            .collect()
+        self.list(session, view, None, None).await
     }
 
     async fn conversation(
@@ -312,7 +354,61 @@ impl Store for SqliteStore {
         session: &Session,
         id: ConversationId,
     ) -> Result<Option<Conversation>, StoreError> {
-        self.read_conversation(session.account_id, id).await
+        self.read_conversation(session.account_id, id, None).await
+    }
+
+    async fn conversations_page(
+        &self,
+        session: &Session,
+        view: ListView,
+        limit: u32,
+        after: Option<ListCursor>,
+    ) -> Result<Vec<ConversationSummary>, StoreError> {
+        self.list(session, view, Some(limit), after).await
+    }
+
+    async fn conversation_page(
+        &self,
+        session: &Session,
+        id: ConversationId,
+        limit: u32,
+        targets: &[MessageId],
+    ) -> Result<Option<Conversation>, StoreError> {
+        self.read_conversation(session.account_id, id, Some((limit, targets)))
+            .await
+    }
+
+    async fn messages_before(
+        &self,
+        session: &Session,
+        id: ConversationId,
+        before: MessageCursor,
+        limit: u32,
+    ) -> Result<Option<MessagePage>, StoreError> {
+        let (mine,): (bool,) = sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ? AND account_id = ?)",
+        )
+        .bind(id.0)
+        .bind(session.account_id)
+        .fetch_one(&self.pool)
+        .await?;
+        if !mine {
+            return Ok(None);
+        }
+        let (messages, older) = pages::page(&self.pool, id, Some(before), limit).await?;
+        Ok(Some(MessagePage {
+            messages,
+            older_cursor: older.map(MessageCursor::encode),
+        }))
+    }
+
+    async fn platform_id_taken(
+        &self,
+        conversation: ConversationId,
+        platform_id: &str,
+        except: MessageId,
+    ) -> Result<bool, StoreError> {
+        pages::platform_id_taken(&self.pool, conversation, platform_id, except).await
     }
 
     async fn mark_read(
@@ -570,7 +666,7 @@ impl Store for SqliteStore {
         account_id: i64,
         id: ConversationId,
     ) -> Result<Option<Conversation>, StoreError> {
-        self.read_conversation(account_id, id).await
+        self.read_conversation(account_id, id, None).await
     }
 
     async fn set_consumer_profile(
