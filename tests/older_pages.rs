@@ -116,6 +116,20 @@ async fn older_messages_load_on_the_button_and_the_first_one_stays_in_view() {
 }
 
 #[wasm_bindgen_test]
+async fn an_older_reply_target_loaded_with_the_newest_page_does_not_hide_the_older_pages() {
+    let net = FakeNetwork::install();
+    // The reading brings message 1 (the default reply target) along with 31 to 60.
+    let mut c = long_thread();
+    c.messages.insert(0, numbered(1));
+    let (el, _state, _view) = followed(c).await;
+    net.reply(200, &json_of(&older_page()));
+    click(&button(&el, "Show older messages"));
+    sleep(100).await;
+    assert_eq!(net.requests().len(), 1);
+    assert_eq!(ids_shown(&el), (1..=60).collect::<Vec<_>>(), "each once, in order");
+}
+
+#[wasm_bindgen_test]
 async fn scrolling_to_the_top_loads_the_older_page() {
     let net = FakeNetwork::install();
     let (el, _state, _view) = followed(long_thread()).await;

@@ -38,19 +38,27 @@ pub(super) fn place(c: &mut Conversation, message: Message) {
     c.messages.insert(at, message);
 }
 
-/// Puts a page of older messages before the loaded ones, when it is the page before them
-/// (`cursor` still the model's: a reading of the conversation meanwhile drops it).
+/// Puts a page of older messages among the loaded ones, in time order, when it is the page
+/// before them (`cursor` still the model's: a reading of the conversation meanwhile drops
+/// it). The loaded ones may hold an older message already (the reply target a reading
+/// brings along with the newest page): it is not added twice, and the page is not cut
+/// at it.
 pub fn prepend(c: &mut Conversation, cursor: &str, page: MessagePage) {
     if c.older_cursor.as_deref() != Some(cursor) {
         return;
     }
-    let first = c.messages.first().map(|f| (f.sent_at, f.id));
-    let older: Vec<Message> = page
-        .messages
-        .into_iter()
-        .filter(|m| first.is_none_or(|first| (m.sent_at, m.id) < first))
-        .collect();
-    c.messages.splice(0..0, older);
+    for message in page.messages {
+        if c.messages.iter().any(|m| m.id == message.id) {
+            continue;
+        }
+        let key = (message.sent_at, message.id);
+        let at = c
+            .messages
+            .iter()
+            .rposition(|m| (m.sent_at, m.id) <= key)
+            .map_or(0, |i| i + 1);
+        c.messages.insert(at, message);
+    }
     c.older_cursor = page.older_cursor;
 }
 
