@@ -126,7 +126,11 @@ async fn an_older_reply_target_loaded_with_the_newest_page_does_not_hide_the_old
     click(&button(&el, "Show older messages"));
     sleep(100).await;
     assert_eq!(net.requests().len(), 1);
-    assert_eq!(ids_shown(&el), (1..=60).collect::<Vec<_>>(), "each once, in order");
+    assert_eq!(
+        ids_shown(&el),
+        (1..=60).collect::<Vec<_>>(),
+        "each once, in order"
+    );
 }
 
 #[wasm_bindgen_test]
