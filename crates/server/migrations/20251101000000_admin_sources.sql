@@ -15,7 +15,6 @@ ALTER TABLE brand_channels ADD COLUMN subscribed INTEGER NOT NULL DEFAULT 1
 -- Set when an admin disconnects it: its conversations stay, nothing new comes or goes.
 -- The row stays because conversations reference it; connecting again clears it.
 ALTER TABLE brand_channels ADD COLUMN disconnected_at INTEGER;
-ALTER TABLE brand_channels ADD COLUMN last_event_at INTEGER;
 ALTER TABLE brand_channels ADD COLUMN last_error TEXT
     CHECK (last_error IS NULL OR length(last_error) BETWEEN 1 AND 1000);
 -- Bumped by every change, so an edit based on an older reading is refused (If-Match).
@@ -41,3 +40,7 @@ CREATE TABLE audit_log (
     after      TEXT NOT NULL
 );
 CREATE INDEX audit_log_account ON audit_log (account_id, id);
+
+-- A source's latest event is read from the events kept for it (the admin page shows it):
+-- an index entry per event rather than a second write on the webhook path.
+CREATE INDEX webhook_events_brand ON webhook_events (source, brand_id, received_at);

@@ -20,7 +20,10 @@ use crate::store::{AdminStore, AuditFilter, Connect, Edit, Session, SourceUpdate
 
 const SOURCE_SELECT: &str = "SELECT id, source, platform_id, name, handle, public_enabled,
         private_enabled, subscribed, access_token IS NOT NULL AS token_set, disconnected_at,
-        last_event_at, last_error, version
+        (SELECT MAX(received_at) FROM webhook_events e
+         WHERE e.source = brand_channels.source AND e.brand_id = brand_channels.platform_id)
+            AS last_event_at,
+        last_error, version
     FROM brand_channels";
 
 #[derive(FromRow)]

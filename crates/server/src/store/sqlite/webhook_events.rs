@@ -41,19 +41,16 @@ pub(super) async fn store_inbound(
 ) -> Result<usize, StoreError> {
     match events {
         [] => Ok(0),
-        // Most deliveries carry one event: each statement alone is its own transaction
-        // (the event is what must be durable), saving BEGIN's and COMMIT's round trips.
-        [event] => {
-            let mut conn = pool.acquire().await?;
-            insert(&mut conn, event, received_at).await
-        }
+        // Most deliveries carry one event: a statement alone is its own transaction, and
+        // saves BEGIN's and COMMIT's round trips.
+        [event] => insert(pool, event, received_at).await,
         _ => {
             // The first statement writes, so the transaction takes SQLite's write lock at
             // once (waiting out `busy_timeout`) rather than failing to upgrade a read.
             let mut tx = pool.begin().await?;
             let mut new = 0;
             for event in events {
-                new += insert(&mut tx, event, received_at).await?;
+                new += insert(&mut *tx, event, received_at).await?;
             }
             tx.commit().await?;
             Ok(new)
@@ -63,8 +60,8 @@ pub(super) async fn store_inbound(
 
 /// One event, unless its `(source, key)` is there or its channel is not connected (checked
 /// in the statement: a channel removed meanwhile gets nothing). 1 if inserted.
-async fn insert(
-    executor: &mut sqlx::SqliteConnection,
+async fn insert<'c>(
+    executor: impl sqlx::SqliteExecutor<'c>,
     event: &Inbound,
     received_at: Timestamp,
 ) -> Result<usize, StoreError> {
@@ -82,17 +79,7 @@ async fn insert(
     .bind(&event.brand_id)
     .bind(json)
     .bind(received_at.0)
-    .execute(&mut *executor)
-    .await?;
-    // What the admin page shows as the source's latest event (a repeat counts: it came).
-    sqlx::query(
-        "UPDATE brand_channels SET last_event_at = MAX(COALESCE(last_event_at, 0), ?3)
-         WHERE source = ?1 AND platform_id = ?2 AND disconnected_at IS NULL",
-    )
-    .bind(name(&event.source))
-    .bind(&event.brand_id)
-    .bind(received_at.0)
-    .execute(&mut *executor)
+    .execute(executor)
     .await?;
     Ok(usize::from(done.rows_affected() > 0))
 }
