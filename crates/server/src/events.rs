@@ -127,12 +127,8 @@ pub async fn publish_in_account(
     conversation: ConversationId,
     change: Change,
 ) {
-    let json: Arc<str> = match serde_json::to_string(&change) {
-        Ok(json) => json.into(),
-        Err(error) => {
-            tracing::error!(%error, "an event could not be serialised");
-            return;
-        }
+    let Some(json) = serialised(&change) else {
+        return;
     };
     match state
         .store
@@ -150,6 +146,40 @@ pub async fn publish_in_account(
             "an event for no conversation of the account"
         ),
         Err(error) => tracing::error!(%error, "an event could not be logged"),
+    }
+}
+
+/// [`publish`] of `change` to every conversation of the account's source `source` (an
+/// admin disconnected, reconnected or renamed it), logged for all of them in one statement.
+pub async fn publish_to_source(
+    state: &AppState,
+    account_id: i64,
+    source: social_api::admin::SourceId,
+    change: Change,
+) {
+    let Some(json) = serialised(&change) else {
+        return;
+    };
+    match state
+        .store
+        .log_source_change(account_id, source, &json, state.now())
+        .await
+    {
+        Ok(logged) => logged.into_iter().for_each(|l| state.events.send(l)),
+        Err(error) => {
+            tracing::error!(%error, source = source.0, "a source change could not be logged")
+        }
+    }
+}
+
+/// The change as the streams send it; `None` (logged) if it cannot be written.
+fn serialised(change: &Change) -> Option<Arc<str>> {
+    match serde_json::to_string(change) {
+        Ok(json) => Some(json.into()),
+        Err(error) => {
+            tracing::error!(%error, "an event could not be serialised");
+            None
+        }
     }
 }
 

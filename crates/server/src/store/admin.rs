@@ -130,7 +130,7 @@ pub trait AdminStore: Send + Sync {
         &self,
         account_id: i64,
         id: SourceId,
-        change: &str,
+        change: &std::sync::Arc<str>,
         at: Timestamp,
     ) -> Result<Vec<crate::events::Logged>, StoreError>;
 

@@ -180,29 +180,16 @@ fn edited(edit: Edit<SourceView>) -> Result<SourceView, ApiError> {
 }
 
 /// Tells the open widgets of the source's conversations what it is now (its name, whether
-/// it is connected): the change is logged for each, so a stream reconnecting later replays
-/// it. The change is made by then: failing to tell is logged, not answered.
+/// it is connected).
 async fn tell_conversations(state: &AppState, session: &Session, source: &SourceView) {
-    let change = Change::Brand(BrandChannel {
+    let brand = BrandChannel {
         platform_id: source.platform_id.clone(),
         name: source.name.clone(),
         handle: source.handle.clone(),
         disconnected: !source.connected(),
-    });
-    let Ok(json) = serde_json::to_string(&change) else {
-        tracing::error!("a source change could not be serialised");
-        return;
     };
-    match state
-        .store
-        .log_source_change(session.account_id, source.id, &json, state.clock.now())
-        .await
-    {
-        Ok(logged) => logged.into_iter().for_each(|l| state.events.send(l)),
-        Err(error) => {
-            tracing::error!(%error, source = source.id.0, "a source change could not be logged for its conversations");
-        }
-    }
+    crate::events::publish_to_source(state, session.account_id, source.id, Change::Brand(brand))
+        .await;
 }
 
 fn subscription(source: &SourceView) -> Subscription {

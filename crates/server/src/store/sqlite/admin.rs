@@ -430,7 +430,7 @@ impl AdminStore for SqliteStore {
         &self,
         account_id: i64,
         id: SourceId,
-        change: &str,
+        change: &std::sync::Arc<str>,
         at: Timestamp,
     ) -> Result<Vec<crate::events::Logged>, StoreError> {
         let rows: Vec<(i64, i64)> = sqlx::query_as(
@@ -439,13 +439,12 @@ impl AdminStore for SqliteStore {
              WHERE account_id = ?3 AND brand_channel_id = ?4
              RETURNING id, conversation_id",
         )
-        .bind(change)
+        .bind(&**change)
         .bind(at.0)
         .bind(account_id)
         .bind(id.0)
         .fetch_all(self.pool())
         .await?;
-        let change: std::sync::Arc<str> = change.into();
         Ok(rows
             .into_iter()
             .map(|(event, conversation)| crate::events::Logged {
