@@ -1,6 +1,7 @@
 // A social-server of a test's own: its own port and SQLite file, so a spec may cut its
 // connections, restart it or give it flags without touching the shared server.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
@@ -86,6 +87,18 @@ export class OwnServer {
     });
     if (!answer.ok) throw new Error(`consumer message: ${answer.status} ${await answer.text()}`);
     return answer.json();
+  }
+
+  /** POSTs a Page delivery of `entry`, signed as Meta signs it (HMAC-SHA256 of the raw body). */
+  async deliverToFacebook(appSecret: string, entry: object) {
+    const body = JSON.stringify({ object: 'page', entry: [entry] });
+    const signature = `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
+    const answer = await fetch(`${this.url}/webhooks/facebook`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signature },
+      body,
+    });
+    if (answer.status !== 200) throw new Error(`webhook delivery: ${answer.status} ${await answer.text()}`);
   }
 
   async stop() {

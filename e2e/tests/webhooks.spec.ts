@@ -2,7 +2,6 @@
 // from someone new starts a conversation (routed to its skill, on a post known only by its
 // id); a signed Messenger message of the same person then joins it in the open widget,
 // with the Public/Private toggle, without a reload.
-import { createHmac } from 'node:crypto';
 import { expect } from '@playwright/test';
 import { test } from './dev-page';
 import { OwnServer } from './own-server';
@@ -29,16 +28,9 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-/** POSTs a Page delivery signed as Meta signs it: HMAC-SHA256 of the raw body. */
+/** POSTs a Page delivery signed with the app's secret. */
 async function deliver(entry: object) {
-  const body = JSON.stringify({ object: 'page', entry: [entry] });
-  const signature = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
-  const answer = await fetch(`${server.url}/webhooks/facebook`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': signature },
-    body,
-  });
-  expect(answer.status, await answer.text()).toBe(200);
+  await server.deliverToFacebook(APP_SECRET, entry);
 }
 
 test('a comment, then a Messenger message of the same person: one conversation, both spaces, live', async ({ dev, page }) => {
