@@ -315,6 +315,8 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
         max_connections: usize::try_from(config.max_connections).unwrap_or(usize::MAX),
     };
     tracing::info!(%addr, demo = config.demo, "listening");
+    // With other instances on the same database, their changes reach this one's streams.
+    let feed = crate::events::spawn_feed(state.store.as_ref(), &state.events).await?;
     // Also applies what a previous process stored but did not apply.
     let applier = ingest::spawn(state.clone());
     let events = state.events.clone();
@@ -372,6 +374,11 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     }
     if let Err(error) = purge.await {
         tracing::error!(%error, "the purge job failed");
+    }
+    if let Some(feed) = feed {
+        if let Err(error) = feed.await {
+            tracing::error!(%error, "the feed of the other instances' events failed");
+        }
     }
     tracing::info!("stopped");
     Ok(())

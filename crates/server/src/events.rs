@@ -1,15 +1,19 @@
 //! Live events: every change the server makes to a conversation is appended to the event
 //! log (so a reconnecting stream can replay it) and then broadcast to the streams open on
-//! this process. The log is the truth; the broadcast only saves a query.
+//! this process. The log is the truth; the broadcast only saves a query. When several
+//! processes share the database, the store's feed brings every process's changes (this
+//! one's too) to the broadcast instead: [`spawn_feed`].
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use social_api::events::Change;
 use social_api::{ConversationId, Message};
 use tokio::sync::{broadcast, watch};
 
 use crate::app::AppState;
-use crate::store::Session;
+use crate::store::{EventFeed, Fed, Session};
 
 /// A change as it was logged, for the streams of its account and conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +35,11 @@ pub struct Hub {
     /// Turns true when the server stops: open streams end, so shutdown does not wait for
     /// them (browsers reconnect to another instance, or to this one once restarted).
     stopping: watch::Sender<bool>,
+    /// The store's feed told of changes that may have been missed: streams read again.
+    missed: broadcast::Sender<()>,
+    /// True once the store's feed brings the changes: [`Hub::send`] then leaves them to it,
+    /// so none is broadcast twice.
+    fed: Arc<AtomicBool>,
 }
 
 impl Default for Hub {
@@ -50,6 +59,8 @@ impl Hub {
             sender: broadcast::channel(Self::CAPACITY).0,
             ended: broadcast::channel(Self::ENDED_CAPACITY).0,
             stopping: watch::channel(false).0,
+            missed: broadcast::channel(1).0,
+            fed: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -99,10 +110,72 @@ impl Hub {
         self.sender.subscribe()
     }
 
-    /// Tells the open streams of a change already in the event log.
+    /// Tells the open streams of a change already in the event log (unless the store's
+    /// feed brings it).
     pub fn send(&self, logged: Logged) {
-        // No stream open is not an error: the log has it.
-        let _ = self.sender.send(logged);
+        if !self.fed.load(Ordering::Acquire) {
+            // No stream open is not an error: the log has it.
+            let _ = self.sender.send(logged);
+        }
+    }
+
+    /// Resolves the next time the store's feed may have missed changes.
+    pub fn missed(&self) -> broadcast::Receiver<()> {
+        self.missed.subscribe()
+    }
+
+    /// Broadcasts what the store's feed brought.
+    fn deliver(&self, fed: Fed) {
+        match fed {
+            Fed::Changes(changes) => {
+                for logged in changes {
+                    let _ = self.sender.send(logged);
+                }
+            }
+            Fed::Missed => {
+                let _ = self.missed.send(());
+            }
+        }
+    }
+}
+
+/// Starts bringing the store's feed to the hub when the store has one (several processes
+/// share it); until the server stops. Without a feed, nothing changes.
+pub async fn spawn_feed(
+    store: &dyn crate::store::Store,
+    hub: &Hub,
+) -> Result<Option<tokio::task::JoinHandle<()>>, crate::store::StoreError> {
+    let Some(feed) = store.event_feed().await? else {
+        return Ok(None);
+    };
+    hub.fed.store(true, Ordering::Release);
+    let hub = hub.clone();
+    Ok(Some(tokio::spawn(run_feed(feed, hub))))
+}
+
+async fn run_feed(mut feed: Box<dyn EventFeed>, hub: Hub) {
+    let stopped = hub.stopped();
+    tokio::pin!(stopped);
+    // A database that went away is waited for, a little longer each time.
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let next = tokio::select! {
+            () = &mut stopped => return,
+            next = feed.next() => next,
+        };
+        match next {
+            Ok(fed) => {
+                backoff = Duration::from_millis(100);
+                hub.deliver(fed);
+            }
+            Err(error) => {
+                tracing::error!(%error, "the live events of the other instances could not be read");
+                // Whatever happened meanwhile is in the log: the streams read again.
+                hub.deliver(Fed::Missed);
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
+        }
     }
 }
 

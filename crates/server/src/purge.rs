@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 use crate::app::AppState;
-use crate::store::{PurgeBefore, Purged, StoreError};
+use crate::store::{alone, Job, PurgeBefore, Purged, StoreError};
 
 /// How long an idempotency key (and its kept answer) is kept.
 pub const KEY_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
@@ -26,8 +26,10 @@ pub fn spawn(state: AppState, every: Duration) -> JoinHandle<()> {
             tokio::select! {
                 () = &mut stopped => break,
                 _ = rounds.tick() => {
-                    match purge_once(&state).await {
-                        Ok(purged) => tracing::debug!(?purged, "purged"),
+                    // Another instance on the same database may be purging: one at a time.
+                    match alone(state.store.as_ref(), Job::Purge, purge_once(&state)).await {
+                        Ok(Some(purged)) => tracing::debug!(?purged, "purged"),
+                        Ok(None) => tracing::debug!("another instance purges"),
                         Err(error) => tracing::error!(%error, "the purge failed"),
                     }
                 }

@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::events;
 use crate::outbound;
 use crate::platforms::SendKind;
-use crate::store::{Attempt, StoreError, StuckMessage};
+use crate::store::{alone, Attempt, Job, StoreError, StuckMessage};
 
 /// The reason of a stuck message that the platform does not have.
 pub const NOT_SENT: &str = "Not sent: the server stopped while sending. Retry to send it.";
@@ -38,7 +38,9 @@ pub fn spawn(state: AppState, sweep: Sweep) -> JoinHandle<()> {
             tokio::select! {
                 () = &mut stopped => break,
                 _ = rounds.tick() => {
-                    if let Err(error) = sweep_once(&state, sweep.after).await {
+                    // Another instance on the same database may be sweeping: one at a time.
+                    let round = alone(state.store.as_ref(), Job::Sweeper, sweep_once(&state, sweep.after));
+                    if let Err(error) = round.await {
                         tracing::error!(%error, "the sweeper could not read pending messages");
                     }
                 }

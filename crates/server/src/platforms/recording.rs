@@ -285,7 +285,13 @@ impl RecordingPlatform {
             return Err(error);
         }
         let n = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-        let id = format!("recorded-{}-{n}", social_api::names::name_of(&source));
+        // The process id too: two server processes on one database record side by side,
+        // and the platform's ids must not collide between them.
+        let id = format!(
+            "recorded-{}-{n}-{}",
+            social_api::names::name_of(&source),
+            std::process::id()
+        );
         if let Some(file) = &self.file {
             let line = RecordedCall::of(&call, &id, n);
             let mut text = serde_json::to_string(&line)

@@ -76,6 +76,7 @@ pub async fn stream(
 
     // Listening before reading the log: nothing falls between the replay and the live part.
     let live = state.events.subscribe();
+    let missed = state.events.missed();
     let after = match last_event_id(&headers) {
         Some(header) => header.map(Some),
         None => Ok(params.after),
@@ -113,6 +114,10 @@ pub async fn stream(
             }
         })
     });
+    // The store's feed lost changes (another instance's): read the conversation again.
+    let missed =
+        BroadcastStream::new(missed).map(|_| Event::default().event(RESET_EVENT).data("reload"));
+    let live = tokio_stream::StreamExt::merge(live, missed);
     let stopped = state.events.stopped();
     let over = async move {
         tokio::select! {

@@ -3,9 +3,11 @@
 //! comes from the session, never from the request.
 
 mod admin;
+mod cluster;
 mod sqlite;
 
 pub use admin::{AdminStore, AuditFilter, Connect, Edit, SourceUpdate};
+pub use cluster::{alone, EventFeed, Fed, Job, JobLease, LeaseHolder};
 
 pub use sqlite::SqliteStore;
 
@@ -696,6 +698,18 @@ pub trait Store: AdminStore + Send + Sync + 'static {
     /// whose slug exists only gets what an older seed did not write (agents' e-mails and
     /// passwords, workspace ids), so seeding twice changes nothing.
     async fn seed(&self, accounts: &[SeedAccount]) -> Result<SeedOutcome, StoreError>;
+
+    /// The lease to run `job` now, `None` while another process runs it. A store that no
+    /// other process shares grants it always.
+    async fn job_lease(&self, _job: Job) -> Result<Option<JobLease>, StoreError> {
+        Ok(Some(JobLease::alone()))
+    }
+
+    /// The feed of changes logged by every process sharing the store; `None` when this
+    /// process is the only one (its own broadcast then sees every change).
+    async fn event_feed(&self) -> Result<Option<Box<dyn EventFeed>>, StoreError> {
+        Ok(None)
+    }
 }
 
 /// What applying a stored webhook event did.
