@@ -4,11 +4,13 @@
 
 mod admin;
 mod cluster;
+mod postgres;
 mod sqlite;
 
 pub use admin::{AdminStore, AuditFilter, Connect, Edit, SourceUpdate};
 pub use cluster::{alone, EventFeed, Fed, Job, JobLease, LeaseHolder};
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::cursor::{ListCursor, MessageCursor};
@@ -33,7 +35,7 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("could not create the database folder: {0}")]
     Folder(#[from] std::io::Error),
-    #[error("unsupported database URL (only sqlite: so far)")]
+    #[error("unsupported database URL (sqlite: or postgres:)")]
     UnsupportedUrl,
     /// A stored value this version does not understand.
     #[error("corrupt row: {0}")]
@@ -740,6 +742,8 @@ pub struct AppliedInbound {
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::connect(url).await?))
     } else {
         Err(StoreError::UnsupportedUrl)
     }

@@ -1,0 +1,228 @@
+//! Sessions, password sign-in and its failure count, in PostgreSQL.
+
+use super::rows::{name, SessionRow};
+use crate::store::{AttemptClaim, PasswordAgent, Session, SessionEnds, StoreError, StoredSession};
+use social_api::workspace::DemoAgent;
+use social_api::{Role, Timestamp};
+use sqlx::{FromRow, PgPool};
+
+/// How long an ended session's row is kept, answering "ended" rather than "unknown".
+const KEEP_ENDED_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The first key of the sign-in attempts' advisory locks (the second is the e-mail's hash);
+/// two-key locks do not collide with one-key ones.
+const SIGN_IN_LOCKS: i32 = 0x50C1_0016;
+
+#[derive(FromRow)]
+struct StoredSessionRow {
+    #[sqlx(flatten)]
+    who: SessionRow,
+    idle_expires_at: i64,
+    expires_at: i64,
+}
+
+pub(super) async fn session(
+    pool: &PgPool,
+    token_sha256: &str,
+) -> Result<Option<StoredSession>, StoreError> {
+    let row: Option<StoredSessionRow> = sqlx::query_as(
+        "SELECT s.account_id, a.slug, g.id AS agent_id, g.name, g.kind, g.role,
+                s.idle_expires_at, s.expires_at
+         FROM sessions s
+         JOIN accounts a ON a.id = s.account_id
+         JOIN agents g ON g.id = s.agent_id AND g.account_id = s.account_id
+         WHERE s.token_sha256 = $1",
+    )
+    .bind(token_sha256)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| {
+        Ok(StoredSession {
+            session: row.who.into_session()?,
+            ends: SessionEnds {
+                idle_expires_at: Timestamp(row.idle_expires_at),
+                expires_at: Timestamp(row.expires_at),
+            },
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn human_agent(
+    pool: &PgPool,
+    account: &str,
+    role: Role,
+) -> Result<Option<Session>, StoreError> {
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT a.id AS account_id, a.slug, g.id AS agent_id, g.name, g.kind, g.role
+         FROM agents g JOIN accounts a ON a.id = g.account_id
+         WHERE a.slug = $1 AND g.role = $2 AND g.kind = 'human'
+         ORDER BY g.id LIMIT 1",
+    )
+    .bind(account)
+    .bind(name(&role))
+    .fetch_optional(pool)
+    .await?;
+    row.map(SessionRow::into_session).transpose()
+}
+
+#[derive(FromRow)]
+struct PasswordRow {
+    #[sqlx(flatten)]
+    who: SessionRow,
+    password_hash: Option<String>,
+    demo_seeded: bool,
+}
+
+pub(super) async fn password_agent(
+    pool: &PgPool,
+    email: &str,
+) -> Result<Option<PasswordAgent>, StoreError> {
+    let row: Option<PasswordRow> = sqlx::query_as(
+        "SELECT a.id AS account_id, a.slug, g.id AS agent_id, g.name, g.kind, g.role,
+                g.password_hash, g.demo_seeded
+         FROM agents g JOIN accounts a ON a.id = g.account_id
+         WHERE g.email = $1",
+    )
+    .bind(email)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| {
+        Ok(PasswordAgent {
+            session: row.who.into_session()?,
+            password_hash: row.password_hash,
+            demo_seeded: row.demo_seeded,
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn create_session(
+    pool: &PgPool,
+    session: &Session,
+    token_sha256: &str,
+    now: Timestamp,
+    ends: SessionEnds,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE idle_expires_at < $1")
+        .bind(now.0.saturating_sub(KEEP_ENDED_MS))
+        .execute(pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sessions
+            (token_sha256, account_id, agent_id, created_at, idle_expires_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_sha256)
+    .bind(session.account_id)
+    .bind(session.agent.id.0)
+    .bind(now.0)
+    .bind(ends.idle_expires_at.0)
+    .bind(ends.expires_at.0)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn extend_session(
+    pool: &PgPool,
+    token_sha256: &str,
+    idle_expires_at: Timestamp,
+) -> Result<(), StoreError> {
+    // Two requests racing with different clocks: the later expiry wins.
+    sqlx::query(
+        "UPDATE sessions SET idle_expires_at = LEAST(GREATEST(idle_expires_at, $1), expires_at)
+         WHERE token_sha256 = $2",
+    )
+    .bind(idle_expires_at.0)
+    .bind(token_sha256)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn end_session(pool: &PgPool, token_sha256: &str) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+        .bind(token_sha256)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) async fn claim_sign_in_attempt(
+    pool: &PgPool,
+    email_sha256: &str,
+    now: Timestamp,
+    window_start: Timestamp,
+    limit: u32,
+) -> Result<AttemptClaim, StoreError> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
+        .bind(window_start.0)
+        .execute(pool)
+        .await?;
+    // Under READ COMMITTED two instances could both count `limit - 1` and both insert: the
+    // count and the insert run under a lock on this e-mail, held until commit, so attempts
+    // at one e-mail are counted one after another whichever instance takes them.
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+        .bind(SIGN_IN_LOCKS)
+        .bind(email_sha256)
+        .execute(&mut *tx)
+        .await?;
+    let claimed: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO sign_in_failures (email_sha256, at)
+         SELECT $1, $2 WHERE
+            (SELECT COUNT(*) FROM sign_in_failures WHERE email_sha256 = $1 AND at > $3) < $4
+         RETURNING id",
+    )
+    .bind(email_sha256)
+    .bind(now.0)
+    .bind(window_start.0)
+    .bind(i64::from(limit))
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((id,)) = claimed {
+        tx.commit().await?;
+        return Ok(AttemptClaim::Claimed(id));
+    }
+    let (oldest,): (Option<i64>,) =
+        sqlx::query_as("SELECT MIN(at) FROM sign_in_failures WHERE email_sha256 = $1 AND at > $2")
+            .bind(email_sha256)
+            .bind(window_start.0)
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    // The failures aged out between the two statements: locked for no time at all.
+    Ok(AttemptClaim::Locked {
+        oldest: Timestamp(oldest.unwrap_or(window_start.0)),
+    })
+}
+
+pub(super) async fn forget_sign_in_attempt(pool: &PgPool, attempt: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
+        .bind(attempt)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn human_agents(pool: &PgPool) -> Result<Vec<DemoAgent>, StoreError> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT a.slug, a.name, g.name, g.role
+         FROM agents g JOIN accounts a ON a.id = g.account_id
+         WHERE g.kind = 'human'
+         ORDER BY a.id, g.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(account, account_name, name, role)| {
+            Ok(DemoAgent {
+                account,
+                account_name,
+                name,
+                role: super::rows::parse(&role, "agents.role")?,
+            })
+        })
+        .collect()
+}
