@@ -698,7 +698,7 @@ impl Store for PostgresStore {
     }
 
     async fn event_feed(&self) -> Result<Option<Box<dyn EventFeed>>, StoreError> {
-        let _ = cluster::event_feed; Ok(None)
+        Ok(Some(cluster::event_feed(&self.pool).await?))
     }
 }
 
