@@ -154,7 +154,7 @@ async fn only_the_sha256_of_a_token_is_stored() {
     assert_ne!(stored[0].0, token);
     assert_eq!(stored[0].0, token_sha256(&token));
     let (raw_anywhere,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE instr(token_sha256, ?) > 0")
+        sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE token_sha256 LIKE '%' || $1 || '%'")
             .bind(&token)
             .fetch_one(&app.pool)
             .await

@@ -457,8 +457,8 @@ async fn run_case(app: &TestApp, case: usize, spec: &Spec) -> Result<(), String>
     sqlx::query(
         "INSERT INTO sessions
             (token_sha256, account_id, agent_id, created_at, idle_expires_at, expires_at)
-         SELECT ?, g.account_id, g.id, 0, ?, ? FROM agents g JOIN accounts a ON a.id = g.account_id
-         WHERE a.slug = ? AND g.name = ?",
+         SELECT $1, g.account_id, g.id, 0, $2, $3 FROM agents g JOIN accounts a ON a.id = g.account_id
+         WHERE a.slug = $4 AND g.name = $5",
     )
     .bind(token_sha256(&token))
     .bind(i64::MAX)

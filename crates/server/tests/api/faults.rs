@@ -1,6 +1,7 @@
 //! Failures half way: an answer that could not be kept, a platform's answer that could
 //! not be recorded, a Link to DM cut between its steps, a client hanging up on an
-//! unlike. The store is made to fail with SQLite triggers on the test's own connection.
+//! unlike. The store is made to fail with triggers (SQLite's or PostgreSQL's) written on the
+//! test's own connection.
 
 use crate::helpers::{header_of, json, new_key, problem, text_in, TestApp};
 use reqwest::{Method, StatusCode};
@@ -13,18 +14,36 @@ use std::time::Duration;
 /// The default `--idempotency-claim-timeout` with the tests' `--sweep-after` (5 min).
 const CLAIM_TIMEOUT_MS: i64 = 6 * 60 * 1000;
 
-/// Makes every statement `when` (e.g. `BEFORE UPDATE ON t WHEN …`) fail, until [`heal`].
-async fn fail_on(app: &TestApp, name: &str, when: &str) {
-    sqlx::raw_sql(&format!(
-        "CREATE TRIGGER fault_{name} {when} BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
-    ))
-    .execute(&app.pool)
-    .await
-    .expect("trigger");
+/// Makes every row statement `on` (e.g. `BEFORE UPDATE OF c ON t`) fail where `when` holds
+/// (SQL both stores read, e.g. `NEW.flag = TRUE`), until [`heal`].
+async fn fail_on(app: &TestApp, name: &str, on: &str, when: &str) {
+    let sql = if app.on_postgres() {
+        // PostgreSQL's triggers run a function; the function is dropped with its trigger.
+        format!(
+            "CREATE FUNCTION fault_{name}() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$;
+             CREATE TRIGGER fault_{name} {on} FOR EACH ROW WHEN ({when})
+                EXECUTE FUNCTION fault_{name}()"
+        )
+    } else {
+        format!(
+            "CREATE TRIGGER fault_{name} {on} FOR EACH ROW WHEN ({when})
+             BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+        )
+    };
+    sqlx::raw_sql(&sql)
+        .execute(&app.pool)
+        .await
+        .expect("trigger");
 }
 
 async fn heal(app: &TestApp, name: &str) {
-    sqlx::raw_sql(&format!("DROP TRIGGER fault_{name}"))
+    let sql = if app.on_postgres() {
+        format!("DROP FUNCTION fault_{name}() CASCADE")
+    } else {
+        format!("DROP TRIGGER fault_{name}")
+    };
+    sqlx::raw_sql(&sql)
         .execute(&app.pool)
         .await
         .expect("dropped");
@@ -32,7 +51,7 @@ async fn heal(app: &TestApp, name: &str) {
 
 /// The account and agent ids of a session.
 async fn ids_of(app: &TestApp, token: &str) -> (i64, i64) {
-    sqlx::query_as("SELECT account_id, agent_id FROM sessions WHERE token_sha256 = ?")
+    sqlx::query_as("SELECT account_id, agent_id FROM sessions WHERE token_sha256 = $1")
         .bind(token_sha256(token))
         .fetch_one(&app.pool)
         .await
@@ -51,6 +70,7 @@ async fn an_answer_that_could_not_be_kept_leaves_the_key_usable_after_the_claim_
         &app,
         "keep",
         "BEFORE UPDATE OF response_status ON idempotency_keys",
+        "TRUE",
     )
     .await;
 
@@ -85,7 +105,7 @@ async fn a_claim_whose_process_died_is_taken_over_once_abandoned() {
     // What a process killed right after claiming the key leaves behind.
     sqlx::query(
         "INSERT INTO idempotency_keys (account_id, agent_id, key, request_sha256, created_at)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(account)
     .bind(agent)
@@ -119,8 +139,8 @@ async fn a_platform_success_that_could_not_be_recorded_is_answered_pending_and_s
     fail_on(
         &app,
         "record",
-        "BEFORE UPDATE OF delivery ON messages \
-         WHEN NEW.text = 'Lost answer.' AND NEW.delivery <> 'pending'",
+        "BEFORE UPDATE OF delivery ON messages",
+        "NEW.text = 'Lost answer.' AND NEW.delivery <> 'pending'",
     )
     .await;
 
@@ -161,7 +181,8 @@ async fn a_link_to_dm_cut_after_its_public_reply_is_completed_by_the_next_reques
     fail_on(
         &app,
         "private",
-        "BEFORE INSERT ON messages WHEN NEW.private_reply = 1",
+        "BEFORE INSERT ON messages",
+        "NEW.private_reply = TRUE",
     )
     .await;
 
@@ -206,13 +227,15 @@ async fn a_link_to_dm_whose_run_died_is_finished_under_the_same_key() {
     fail_on(
         &app,
         "private",
-        "BEFORE INSERT ON messages WHEN NEW.private_reply = 1",
+        "BEFORE INSERT ON messages",
+        "NEW.private_reply = TRUE",
     )
     .await;
     fail_on(
         &app,
         "keep",
         "BEFORE UPDATE OF response_status ON idempotency_keys",
+        "TRUE",
     )
     .await;
     let cut = app.post_action(&dana, &path, Some(&key), None).await;
@@ -290,12 +313,14 @@ async fn an_unlike_whose_client_hangs_up_still_reaches_the_database() {
     assert!(hung_up.is_err(), "the client hung up first");
 
     let liked = || async {
-        let (liked,): (bool,) = sqlx::query_as("SELECT liked_by_brand FROM messages WHERE id = ?")
-            .bind(comment.0)
-            .fetch_one(&app.pool)
-            .await
-            .expect("the comment");
-        liked
+        // 0/1 in SQLite, BOOLEAN in PostgreSQL: read as an integer on both.
+        let (liked,): (i64,) =
+            sqlx::query_as("SELECT CAST(liked_by_brand AS INTEGER) FROM messages WHERE id = $1")
+                .bind(comment.0)
+                .fetch_one(&app.pool)
+                .await
+                .expect("the comment");
+        liked == 1
     };
     // The platform call ends 400 ms after the request; give it ample time.
     for _ in 0..100 {

@@ -1,4 +1,8 @@
-//! `TestApp`: a server on 127.0.0.1:0 over a temporary SQLite file, one method per endpoint.
+//! `TestApp`: a server on 127.0.0.1:0 over a fresh database, one method per endpoint.
+//!
+//! The store is SQLite (a temporary file) unless `SOCIAL_TEST_POSTGRES` names a PostgreSQL
+//! cluster by its admin URL (`postgres://postgres@127.0.0.1:PORT/postgres`, as
+//! `scripts/postgres start` prints it): then every `TestApp` gets a database of its own there.
 
 use reqwest::{header, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -15,8 +19,8 @@ use social_server::config::{Config, ScriptSource};
 use social_server::idempotency;
 use social_server::platforms::{Platform, RealPlatform, RecordingPlatform, Settings};
 use social_server::secret::Secret;
-use social_server::store::SqliteStore;
-use sqlx::SqlitePool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Connection};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -131,9 +135,10 @@ pub struct TestApp {
     pub platform: Arc<RecordingPlatform>,
     /// The server's "now": it stays put until a test moves it.
     pub clock: Clock,
-    /// A second connection to the same file, to look at rows directly.
-    pub pool: SqlitePool,
-    /// The database served, for another server on the same file.
+    /// A second connection to the same database, to look at rows directly: SQL written
+    /// for both stores (`$1` placeholders, flags read as `CAST(flag AS INTEGER)`).
+    pub pool: AnyPool,
+    /// The database served, for another server on the same database.
     pub database_url: String,
     /// The server's task, for [`TestApp::stop`].
     server: tokio::task::AbortHandle,
@@ -182,12 +187,14 @@ impl TestApp {
         if options.widget_built {
             write_widget(&static_dir);
         }
-        let database_url = options.database_url.clone().unwrap_or_else(|| {
-            format!(
+        let database_url = match (&options.database_url, postgres_admin_url()) {
+            (Some(url), _) => url.clone(),
+            (None, Some(admin)) => fresh_postgres_database(&admin).await,
+            (None, None) => format!(
                 "sqlite://{}?mode=rwc",
                 dir.path().join("data").join("test.db").display()
-            )
-        });
+            ),
+        };
         // Bound first, as `app::serve` does: the config names the ports really listened on.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -295,11 +302,12 @@ impl TestApp {
             tokio::spawn(async move { axum::serve(dev, app).await });
             format!("http://{dev_addr}")
         });
-        let pool = SqliteStore::connect(&database_url)
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(4)
+            .connect(&database_url)
             .await
-            .expect("second connection")
-            .pool()
-            .clone();
+            .expect("second connection");
         TestApp {
             base: format!("http://{addr}"),
             dev_base,
@@ -480,8 +488,8 @@ impl TestApp {
         let done = sqlx::query(
             "INSERT INTO sessions
                 (token_sha256, account_id, agent_id, created_at, idle_expires_at, expires_at)
-             SELECT ?, g.account_id, g.id, 0, ?, ? FROM agents g JOIN accounts a ON a.id = g.account_id
-             WHERE a.slug = ? AND g.kind = 'bot' ORDER BY g.id LIMIT 1",
+             SELECT $1, g.account_id, g.id, 0, $2, $3 FROM agents g JOIN accounts a ON a.id = g.account_id
+             WHERE a.slug = $4 AND g.kind = 'bot' ORDER BY g.id LIMIT 1",
         )
         .bind(token_sha256(&token))
         .bind(i64::MAX)
@@ -498,8 +506,8 @@ impl TestApp {
     pub async fn assign(&self, conversation: ConversationId, agent: &str) {
         let done = sqlx::query(
             "UPDATE conversations SET assigned_agent_id =
-                (SELECT g.id FROM agents g WHERE g.name = ? AND g.account_id = conversations.account_id)
-             WHERE id = ?",
+                (SELECT g.id FROM agents g WHERE g.name = $1 AND g.account_id = conversations.account_id)
+             WHERE id = $2",
         )
         .bind(agent)
         .bind(conversation.0)
@@ -690,7 +698,7 @@ impl TestApp {
         platform_id: &str,
         token: &str,
     ) {
-        let (account_id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE slug = ?")
+        let (account_id,): (i64,) = sqlx::query_as("SELECT id FROM accounts WHERE slug = $1")
             .bind(account)
             .fetch_one(&self.pool)
             .await
@@ -726,6 +734,11 @@ impl TestApp {
         self.server.abort();
     }
 
+    /// Whether this server runs on PostgreSQL (else SQLite).
+    pub fn on_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+
     /// Rows in `table`.
     pub async fn count(&self, table: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
@@ -734,6 +747,35 @@ impl TestApp {
             .expect("count");
         n
     }
+}
+
+/// The admin URL of the PostgreSQL cluster to test on, when `SOCIAL_TEST_POSTGRES` names one.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("SOCIAL_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+/// Creates a database no other test uses on the cluster at `admin`, and answers its URL.
+async fn fresh_postgres_database(admin: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    // Unique across the tests of this run (the counter) and across runs on one cluster.
+    let name = format!("social_test_{}_{n}_{nanos}", std::process::id());
+    let mut admin_connection = sqlx::PgConnection::connect(admin)
+        .await
+        .unwrap_or_else(|e| panic!("SOCIAL_TEST_POSTGRES={admin}: cannot connect: {e}"));
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin_connection)
+        .await
+        .expect("a fresh database");
+    let _ = admin_connection.close().await;
+    let mut url = url::Url::parse(admin).expect("SOCIAL_TEST_POSTGRES is a URL");
+    url.set_path(&name);
+    url.to_string()
 }
 
 fn secret_of(value: &str) -> social_server::secret::Secret {

@@ -93,18 +93,17 @@ async fn dana(app: &TestApp) -> Session {
 
 /// Keeps `event` as a delivery would, and answers its row id.
 async fn store(app: &TestApp, event: &Inbound) -> i64 {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO webhook_events (source, key, brand_id, event, received_at)
-         VALUES (?, ?, ?, ?, 0)",
+         VALUES ($1, $2, $3, $4, 0) RETURNING id",
     )
     .bind(social_api::names::name_of(&event.source))
     .bind(&event.key)
     .bind(&event.brand_id)
     .bind(serde_json::to_string(event).expect("JSON"))
-    .execute(&app.pool)
+    .fetch_one(&app.pool)
     .await
     .expect("stored")
-    .last_insert_rowid()
 }
 
 async fn apply(app: &TestApp, id: i64, event: &Inbound) -> AppliedInbound {
@@ -123,7 +122,7 @@ async fn deliver(app: &TestApp, event: &Inbound) -> (i64, AppliedInbound) {
 
 /// The stored event's state, waiting_for and outcome.
 async fn row(app: &TestApp, id: i64) -> (String, Option<String>, Option<String>) {
-    sqlx::query_as("SELECT state, waiting_for, outcome FROM webhook_events WHERE id = ?")
+    sqlx::query_as("SELECT state, waiting_for, outcome FROM webhook_events WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await
@@ -133,7 +132,7 @@ async fn row(app: &TestApp, id: i64) -> (String, Option<String>, Option<String>)
 /// The conversation (of the demo account) holding the message with this platform id.
 async fn conversation_with(app: &TestApp, platform_id: &str) -> Conversation {
     let (id,): (i64,) =
-        sqlx::query_as("SELECT conversation_id FROM messages WHERE platform_id = ?")
+        sqlx::query_as("SELECT conversation_id FROM messages WHERE platform_id = $1")
             .bind(platform_id)
             .fetch_one(&app.pool)
             .await
@@ -1040,7 +1039,7 @@ async fn only_the_event_that_starts_a_conversation_says_so() {
     );
     let (_, result) = deliver(&app, &first).await;
     let c = conversation_with(&app, "888000111_1").await;
-    let (account,): (i64,) = sqlx::query_as("SELECT account_id FROM conversations WHERE id = ?")
+    let (account,): (i64,) = sqlx::query_as("SELECT account_id FROM conversations WHERE id = $1")
         .bind(c.id.0)
         .fetch_one(&app.pool)
         .await

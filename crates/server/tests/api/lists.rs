@@ -43,7 +43,7 @@ async fn opening_a_conversation_clears_its_unread_count_for_that_agent_only() {
     app.advance(60_000);
     sqlx::query(
         "INSERT INTO messages (conversation_id, platform_id, author_kind, space, text, sent_at)
-         VALUES (?, 'later', 'consumer', 'private', 'One more thing', ?)",
+         VALUES ($1, 'later', 'consumer', 'private', 'One more thing', $2)",
     )
     .bind(kenji.0)
     .bind(app.clock.now().0)

@@ -392,7 +392,7 @@ async fn a_failed_message_is_retried_with_the_same_text_without_retyping() {
         })
         .collect();
     assert_eq!(texts, vec!["Your refund is on its way."; 2]);
-    let (attempts,): (i64,) = sqlx::query_as("SELECT attempts FROM messages WHERE id = ?")
+    let (attempts,): (i64,) = sqlx::query_as("SELECT attempts FROM messages WHERE id = $1")
         .bind(sent.id.0)
         .fetch_one(&app.pool)
         .await

@@ -16,7 +16,7 @@ async fn lengthen(app: &TestApp, conversation: ConversationId, n: usize, from: i
     for i in 0..n as i64 {
         sqlx::query(
             "INSERT INTO messages (conversation_id, platform_id, author_kind, space, text, sent_at)
-             VALUES (?, ?, 'consumer', 'public', ?, ?)",
+             VALUES ($1, $2, 'consumer', 'public', $3, $4)",
         )
         .bind(conversation.0)
         .bind(format!("fill-{}", from + i))
@@ -31,7 +31,7 @@ async fn lengthen(app: &TestApp, conversation: ConversationId, n: usize, from: i
 /// Every message of the conversation, as the database orders them.
 async fn all_ids(app: &TestApp, conversation: ConversationId) -> Vec<MessageId> {
     let rows: Vec<(i64,)> =
-        sqlx::query_as("SELECT id FROM messages WHERE conversation_id = ? ORDER BY sent_at, id")
+        sqlx::query_as("SELECT id FROM messages WHERE conversation_id = $1 ORDER BY sent_at, id")
             .bind(conversation.0)
             .fetch_all(&app.pool)
             .await
@@ -256,7 +256,7 @@ async fn the_facts_are_those_of_the_whole_transcript() {
     let short = app.read(&dana, maria).await;
     lengthen(&app, maria, 70, 0).await;
     // The newest filler comment is deleted: the reply target is the one before it.
-    sqlx::query("UPDATE messages SET deleted = 1 WHERE platform_id = 'fill-69'")
+    sqlx::query("UPDATE messages SET deleted = TRUE WHERE platform_id = 'fill-69'")
         .execute(&app.pool)
         .await
         .expect("deleted");

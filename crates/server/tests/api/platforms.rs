@@ -649,12 +649,14 @@ async fn a_send_without_an_answer_is_looked_up_each_time_and_fails_after_the_cap
 
 /// Whether a retry of the message looks on the platform first.
 async fn checks_first(w: &World, message: &Message) -> bool {
-    let (check,): (bool,) = sqlx::query_as("SELECT check_before_resend FROM messages WHERE id = ?")
-        .bind(message.id.0)
-        .fetch_one(&w.app.pool)
-        .await
-        .expect("row");
-    check
+    // A flag is 0/1 in SQLite and BOOLEAN in PostgreSQL: read as an integer on both.
+    let (check,): (i64,) =
+        sqlx::query_as("SELECT CAST(check_before_resend AS INTEGER) FROM messages WHERE id = $1")
+            .bind(message.id.0)
+            .fetch_one(&w.app.pool)
+            .await
+            .expect("row");
+    check == 1
 }
 
 #[tokio::test]
@@ -808,20 +810,20 @@ async fn a_message_that_may_have_arrived_is_retried_by_looking_first() {
 async fn stuck_reply(w: &World, text: &str) -> (ConversationId, i64) {
     let (maria, comment) = w.marias_comment().await;
     let an_hour_ago = w.app.clock.now().0 - 3_600_000;
-    let done = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO messages (conversation_id, author_kind, author_agent_id, author_name,
             space, text, reply_to, sent_at, delivery)
-         SELECT ?, 'agent', g.id, g.name, 'public', ?, ?, ?, 'pending'
-         FROM agents g WHERE g.name = 'Dana Agent'",
+         SELECT $1, 'agent', g.id, g.name, 'public', $2, $3, $4, 'pending'
+         FROM agents g WHERE g.name = 'Dana Agent' RETURNING id",
     )
     .bind(maria.0)
     .bind(text)
     .bind(comment.id.0)
     .bind(an_hour_ago)
-    .execute(&w.app.pool)
+    .fetch_one(&w.app.pool)
     .await
     .expect("a stuck message");
-    (maria, done.last_insert_rowid())
+    (maria, id)
 }
 
 /// The message once the sweeper has settled it (it runs every 50 ms here).

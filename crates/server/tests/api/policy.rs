@@ -262,7 +262,7 @@ async fn likes_are_refused_to_bots_and_on_messages_not_on_the_platform() {
     denied(app.like_post(&bot, mallory).await, "bot-in-public").await;
 
     app.assign(mallory, "Dana Agent").await;
-    sqlx::query("UPDATE messages SET platform_id = NULL WHERE id = ?")
+    sqlx::query("UPDATE messages SET platform_id = NULL WHERE id = $1")
         .bind(first.0)
         .execute(&app.pool)
         .await

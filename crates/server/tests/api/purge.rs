@@ -11,7 +11,7 @@ async fn old_keys_ended_sessions_expired_tickets_and_old_failures_go_and_fresh_o
     let dana = app.token("demo", Role::Agent).await;
     let now = app.clock.now().0;
     let (account, agent): (i64, i64) =
-        sqlx::query_as("SELECT account_id, agent_id FROM sessions WHERE token_sha256 = ?")
+        sqlx::query_as("SELECT account_id, agent_id FROM sessions WHERE token_sha256 = $1")
             .bind(token_sha256(&dana))
             .fetch_one(&app.pool)
             .await
@@ -20,13 +20,14 @@ async fn old_keys_ended_sessions_expired_tickets_and_old_failures_go_and_fresh_o
     for (key, at) in [(&old_key, now - 25 * HOUR_MS), (&fresh_key, now - HOUR_MS)] {
         sqlx::query(
             "INSERT INTO idempotency_keys (account_id, agent_id, key, request_sha256,
-                created_at, response_status, response_body) VALUES (?, ?, ?, ?, ?, 201, x'7b7d')",
+                created_at, response_status, response_body) VALUES ($1, $2, $3, $4, $5, 201, $6)",
         )
         .bind(account)
         .bind(agent)
         .bind(key)
         .bind("0".repeat(64))
         .bind(at)
+        .bind(b"{}".to_vec())
         .execute(&app.pool)
         .await
         .expect("a key");
@@ -35,7 +36,7 @@ async fn old_keys_ended_sessions_expired_tickets_and_old_failures_go_and_fresh_o
     for (token, end) in [(&ended, now - 25 * HOUR_MS), (&ended_lately, now - HOUR_MS)] {
         sqlx::query(
             "INSERT INTO sessions (token_sha256, account_id, agent_id, created_at,
-                idle_expires_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                idle_expires_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(token)
         .bind(account)
@@ -49,7 +50,7 @@ async fn old_keys_ended_sessions_expired_tickets_and_old_failures_go_and_fresh_o
     }
     let (expired, valid) = (token_sha256(&new_token()), token_sha256(&new_token()));
     for (ticket, expires) in [(&expired, now - 1), (&valid, now + 60_000)] {
-        sqlx::query("INSERT INTO event_tickets VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO event_tickets VALUES ($1, $2, $3)")
             .bind(ticket)
             .bind(token_sha256(&dana))
             .bind(expires)
@@ -58,7 +59,7 @@ async fn old_keys_ended_sessions_expired_tickets_and_old_failures_go_and_fresh_o
             .expect("a ticket");
     }
     for at in [now - HOUR_MS, now - 60_000] {
-        sqlx::query("INSERT INTO sign_in_failures (email_sha256, at) VALUES (?, ?)")
+        sqlx::query("INSERT INTO sign_in_failures (email_sha256, at) VALUES ($1, $2)")
             .bind("a".repeat(64))
             .bind(at)
             .execute(&app.pool)
@@ -83,7 +84,7 @@ async fn old_keys_ended_sessions_expired_tickets_and_old_failures_go_and_fresh_o
         let pool = app.pool.clone();
         async move {
             let (n,): (i64,) =
-                sqlx::query_as(&format!("SELECT COUNT(*) FROM {table} WHERE {column} = ?"))
+                sqlx::query_as(&format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1"))
                     .bind(value)
                     .fetch_one(&pool)
                     .await

@@ -183,7 +183,7 @@ async fn a_use_within_a_minute_of_the_last_move_writes_nothing() {
     let session = signed_in(&app, DANA).await;
     let idle_expiry = || async {
         let (at,): (i64,) =
-            sqlx::query_as("SELECT idle_expires_at FROM sessions WHERE token_sha256 = ?")
+            sqlx::query_as("SELECT idle_expires_at FROM sessions WHERE token_sha256 = $1")
                 .bind(token_sha256(&session.token))
                 .fetch_one(&app.pool)
                 .await
@@ -315,7 +315,7 @@ async fn the_demo_password_signs_demo_agents_in_only_while_the_server_runs_the_d
     let hash = social_server::password::hash("a real password").expect("hashes");
     sqlx::query(
         "INSERT INTO agents (account_id, name, kind, role, email, password_hash)
-         SELECT id, 'Rita Real', 'human', 'agent', 'rita@acme.example', ? FROM accounts
+         SELECT id, 'Rita Real', 'human', 'agent', 'rita@acme.example', $1 FROM accounts
          WHERE slug = 'demo'",
     )
     .bind(hash)

@@ -140,7 +140,8 @@ async fn post_x(app: &TestApp, secret: &str, body: &[u8]) -> Response {
 /// made on first use; connecting twice changes nothing.
 async fn connect(app: &TestApp, source: &str, platform_id: &str) {
     sqlx::query(
-        "INSERT OR IGNORE INTO accounts (slug, name) VALUES ('webhooks', 'Webhook Test Brand')",
+        "INSERT INTO accounts (slug, name) VALUES ('webhooks', 'Webhook Test Brand')
+         ON CONFLICT DO NOTHING",
     )
     .execute(&app.pool)
     .await
@@ -151,8 +152,9 @@ async fn connect(app: &TestApp, source: &str, platform_id: &str) {
 /// Connects a Page or X account to the brand account `account`.
 async fn connect_to(app: &TestApp, account: &str, source: &str, platform_id: &str) {
     let done = sqlx::query(
-        "INSERT OR IGNORE INTO brand_channels (account_id, source, platform_id, name)
-         SELECT id, ?, ?, 'Test channel ' || ? FROM accounts WHERE slug = ?",
+        "INSERT INTO brand_channels (account_id, source, platform_id, name)
+         SELECT id, $1, $2, 'Test channel ' || $3 FROM accounts WHERE slug = $4
+         ON CONFLICT DO NOTHING",
     )
     .bind(source)
     .bind(platform_id)
@@ -161,13 +163,14 @@ async fn connect_to(app: &TestApp, account: &str, source: &str, platform_id: &st
     .execute(&app.pool)
     .await
     .expect("brand channel");
-    let (connected,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM brand_channels WHERE source = ? AND platform_id = ?")
-            .bind(source)
-            .bind(platform_id)
-            .fetch_one(&app.pool)
-            .await
-            .expect("brand channel");
+    let (connected,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM brand_channels WHERE source = $1 AND platform_id = $2",
+    )
+    .bind(source)
+    .bind(platform_id)
+    .fetch_one(&app.pool)
+    .await
+    .expect("brand channel");
     assert!(
         done.rows_affected() <= 1 && connected == 1,
         "{source} {platform_id} connected"

@@ -68,7 +68,7 @@ async fn conversations_with(app: &TestApp, psid: &str) -> Vec<Space> {
         "SELECT m.space FROM messages m
          JOIN conversations c ON c.id = m.conversation_id
          JOIN consumers co ON co.id = c.consumer_id
-         WHERE co.platform_id = ? ORDER BY m.id",
+         WHERE co.platform_id = $1 ORDER BY m.id",
     )
     .bind(psid)
     .fetch_all(&app.pool)
