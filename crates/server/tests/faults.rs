@@ -12,6 +12,9 @@
 //! Afterwards: every request whose 2xx a client saw is in the database once; on the
 //! platform once if it was delivered, never twice; nothing is left pending past the
 //! sweeper's bound; no idempotency claim is stuck. The counts are printed.
+//!
+//! SQLite only, whatever `SOCIAL_TEST_POSTGRES` says: its fault triggers and file are
+//! SQLite's. On PostgreSQL, `tests/cluster.rs` kills an instance mid-burst instead.
 
 use reqwest::{Client, Method, StatusCode};
 use social_api::actions::dm_link;

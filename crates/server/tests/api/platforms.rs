@@ -826,7 +826,9 @@ async fn stuck_reply(w: &World, text: &str) -> (ConversationId, i64) {
     (maria, id)
 }
 
-/// The message once the sweeper has settled it (it runs every 50 ms here).
+/// The message once the sweeper has settled it (it runs every 50 ms here) and logged the
+/// change: the sweeper commits the outcome first and logs the change after it, so a reader
+/// can see the one before the other (PostgreSQL's round trips make that window visible).
 async fn settled(w: &World, conversation: ConversationId, id: i64) -> Message {
     for _ in 0..200 {
         let message = w
@@ -837,12 +839,12 @@ async fn settled(w: &World, conversation: ConversationId, id: i64) -> Message {
             .into_iter()
             .find(|m| m.id.0 == id)
             .expect("the message");
-        if message.delivery != Delivery::Pending {
+        if message.delivery != Delivery::Pending && !logged(w, id).await.is_empty() {
             return message;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("the sweeper never settled message {id}");
+    panic!("the sweeper never settled message {id}, or never logged it");
 }
 
 /// The logged changes of a message, oldest first.
