@@ -537,3 +537,158 @@ impl AdminStore for PostgresStore {
         rows.into_iter().map(AuditRow::entry).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Two admins' edits at once on PostgreSQL, raced as the applier's tests race (see
+    //! `inbound::tests`). Needs `SOCIAL_TEST_POSTGRES`; without it each test passes.
+
+    use super::super::inbound::tests::{race, store, PAGE_ID};
+    use super::*;
+    use social_api::routing::RoutingRule;
+    use social_api::{Agent, AgentId, AgentKind, Role};
+
+    fn admin() -> Session {
+        Session {
+            account_id: 1,
+            account: "acme".into(),
+            agent: Agent {
+                id: AgentId(1),
+                name: "Greta Admin".into(),
+                kind: AgentKind::Human,
+                role: Role::Admin,
+            },
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_connects_of_one_page_at_once_connect_it_once() {
+        let Some(store) = store("two_connects_at_once").await else {
+            return;
+        };
+        let page = NewSource {
+            platform: Source::Facebook,
+            platform_id: "2000".into(),
+            name: "Acme Deals".into(),
+            handle: None,
+            access_token: None,
+            public_enabled: true,
+            private_enabled: true,
+        };
+        let racers = [0, 1].map(|_| {
+            let (store, page) = (store.clone(), page.clone());
+            async move {
+                store
+                    .connect_source(&admin(), &page, Timestamp(5))
+                    .await
+                    .expect("answers")
+            }
+        });
+        let outcomes = race(
+            store.pool(),
+            "LOCK TABLE brand_channels IN EXCLUSIVE MODE",
+            racers,
+        )
+        .await;
+        let connected = outcomes
+            .iter()
+            .filter(|o| matches!(o, Connect::Connected(_)))
+            .count();
+        let taken = outcomes
+            .iter()
+            .filter(|o| matches!(o, Connect::Taken))
+            .count();
+        assert_eq!((connected, taken), (1, 1), "{outcomes:?}");
+        let (entries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(store.pool())
+            .await
+            .expect("a count");
+        assert_eq!(entries, 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_edits_of_one_source_from_one_version_pass_once() {
+        let Some(store) = store("two_source_edits_at_once").await else {
+            return;
+        };
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM brand_channels WHERE platform_id = $1")
+            .bind(PAGE_ID)
+            .fetch_one(store.pool())
+            .await
+            .expect("the page");
+        let racers = ["Acme One", "Acme Two"].map(|name| {
+            let store = store.clone();
+            async move {
+                let update = SourceUpdate {
+                    name: Some(name.into()),
+                    ..SourceUpdate::default()
+                };
+                store
+                    .update_source(&admin(), SourceId(id), Some(1), &update, Timestamp(5))
+                    .await
+                    .expect("answers")
+            }
+        });
+        let outcomes = race(
+            store.pool(),
+            "LOCK TABLE brand_channels IN EXCLUSIVE MODE",
+            racers,
+        )
+        .await;
+        let done = outcomes
+            .iter()
+            .filter(|o| matches!(o, Edit::Done(_)))
+            .count();
+        assert_eq!(done, 1, "{outcomes:?}");
+        assert!(
+            outcomes.contains(&Edit::Stale { version: 2 }),
+            "{outcomes:?}"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_routing_edits_from_one_version_pass_once() {
+        let Some(store) = store("two_routing_edits_at_once").await else {
+            return;
+        };
+        let racers = ["billing", "sales"].map(|skill| {
+            let store = store.clone();
+            async move {
+                let routing = Routing {
+                    rules: vec![RoutingRule {
+                        when: Default::default(),
+                        skill: skill.into(),
+                        engagement: None,
+                    }],
+                    default_skill: None,
+                };
+                store
+                    .set_routing_rules(&admin(), 1, &routing, Timestamp(5))
+                    .await
+                    .expect("answers")
+            }
+        });
+        let outcomes = race(
+            store.pool(),
+            "LOCK TABLE accounts IN EXCLUSIVE MODE",
+            racers,
+        )
+        .await;
+        let done: Vec<&RoutingRules> = outcomes
+            .iter()
+            .filter_map(|o| match o {
+                Edit::Done(rules) => Some(rules),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(done.len(), 1, "{outcomes:?}");
+        assert!(
+            outcomes.contains(&Edit::Stale { version: 2 }),
+            "{outcomes:?}"
+        );
+        assert_eq!(
+            store.routing_rules(1).await.expect("reads").routing,
+            done[0].routing
+        );
+    }
+}

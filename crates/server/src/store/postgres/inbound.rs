@@ -981,3 +981,239 @@ pub(super) async fn set_routing(
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    //! Races SQLite cannot have: two appliers on one PostgreSQL. Each test holds a table
+    //! lock both appliers need, waits until both are queued behind it, and lets them go
+    //! at once, so the race happens every run. Needs `SOCIAL_TEST_POSTGRES`, the admin URL
+    //! of a running cluster; without it each test says so and passes.
+
+    use super::*;
+    use crate::store::Store;
+    use sqlx::{Connection, Executor};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub(in crate::store::postgres) const PAGE_ID: &str = "104857600012345";
+
+    /// A migrated store on a new database of the cluster, with account 1's Facebook
+    /// page; `None` (and a line saying the test is skipped) without a cluster.
+    pub(in crate::store::postgres) async fn store(
+        test: &str,
+    ) -> Option<super::super::PostgresStore> {
+        let Ok(admin) = std::env::var("SOCIAL_TEST_POSTGRES") else {
+            eprintln!("{test}: skipped, SOCIAL_TEST_POSTGRES names no PostgreSQL");
+            return None;
+        };
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "store_races_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut connection = sqlx::PgConnection::connect(&admin)
+            .await
+            .expect("the cluster");
+        connection
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("a database");
+        let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
+        let store = super::super::PostgresStore::connect(&format!("{base}/{name}"))
+            .await
+            .expect("connects and migrates");
+        sqlx::raw_sql(&format!(
+            "INSERT INTO accounts (slug, name) VALUES ('acme', 'Acme');
+             INSERT INTO brand_channels (account_id, source, platform_id, name)
+                SELECT id, 'facebook', '{PAGE_ID}', 'Acme' FROM accounts;"
+        ))
+        .execute(store.pool())
+        .await
+        .expect("an account and its page");
+        Some(store)
+    }
+
+    /// Takes `lock` in a transaction, starts both `racers`, waits until both wait behind
+    /// the lock, then lets them go and answers what they answered.
+    pub(in crate::store::postgres) async fn race<F>(
+        pool: &PgPool,
+        lock: &str,
+        racers: [F; 2],
+    ) -> [F::Output; 2]
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let mut blocker = pool.begin().await.expect("a transaction");
+        blocker.execute(lock).await.expect("the lock");
+        let [a, b] = racers.map(tokio::spawn);
+        loop {
+            assert!(
+                !a.is_finished() && !b.is_finished(),
+                "a racer finished without waiting for the lock"
+            );
+            let (waiting,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            )
+            .fetch_one(pool)
+            .await
+            .expect("activity");
+            if waiting >= 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        blocker.commit().await.expect("released");
+        [a.await.expect("racer a"), b.await.expect("racer b")]
+    }
+
+    /// Rosa's message `platform_id`, privately or (with a post) as a comment on it.
+    fn rosa(key: &str, platform_id: &str, post: Option<&str>) -> Inbound {
+        Inbound {
+            source: Source::Facebook,
+            key: key.into(),
+            brand_id: PAGE_ID.into(),
+            at: Timestamp(1_000),
+            event: InboundEvent::ConsumerMessage(InboundMessage {
+                platform_id: platform_id.into(),
+                space: if post.is_some() {
+                    Space::Public
+                } else {
+                    Space::Private
+                },
+                consumer: InboundPerson {
+                    platform_id: "6234567890177777".into(),
+                    name: Some("Rosa Diaz".into()),
+                    handle: None,
+                    picture_url: None,
+                },
+                text: "Hello?".into(),
+                in_reply_to: post.map(Into::into),
+                post: post.map(|id| InboundPost {
+                    platform_id: id.into(),
+                    text: None,
+                    author: None,
+                    by_brand: true,
+                    permalink: None,
+                }),
+            }),
+        }
+    }
+
+    fn dm(key: &str, platform_id: &str) -> Inbound {
+        rosa(key, platform_id, None)
+    }
+
+    /// Stores `event`; its row id.
+    async fn stored(store: &super::super::PostgresStore, event: &Inbound) -> i64 {
+        store
+            .store_inbound(std::slice::from_ref(event), Timestamp(1))
+            .await
+            .expect("stored");
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM webhook_events WHERE key = $1")
+            .bind(&event.key)
+            .fetch_one(store.pool())
+            .await
+            .expect("its id");
+        id
+    }
+
+    /// Both events stored, then applied at once. The lock on `conversations` holds up
+    /// whichever applier first starts a conversation; the other waits there too, or on
+    /// the consumer's row behind it.
+    async fn apply_both(
+        store: &super::super::PostgresStore,
+        events: [Inbound; 2],
+    ) -> [InboundOutcome; 2] {
+        let mut racers = Vec::new();
+        for event in events {
+            let id = stored(store, &event).await;
+            let store = store.clone();
+            racers.push(Box::pin(async move {
+                store
+                    .apply_inbound(id, &event, Timestamp(2))
+                    .await
+                    .expect("applies")
+                    .outcome
+            }));
+        }
+        let racers: [_; 2] = racers.try_into().ok().expect("two racers");
+        race(
+            store.pool(),
+            "LOCK TABLE conversations IN EXCLUSIVE MODE",
+            racers,
+        )
+        .await
+    }
+
+    async fn count(store: &super::super::PostgresStore, table: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(store.pool())
+            .await
+            .expect("a count");
+        n
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_first_messages_of_a_consumer_at_once_start_one_conversation() {
+        let Some(store) = store("two_first_messages_at_once").await else {
+            return;
+        };
+        let outcomes = apply_both(&store, [dm("mid:1", "m1"), dm("mid:2", "m2")]).await;
+        assert_eq!(outcomes, [InboundOutcome::Applied, InboundOutcome::Applied]);
+        assert_eq!(count(&store, "consumers").await, 1);
+        assert_eq!(count(&store, "conversations").await, 1);
+        assert_eq!(count(&store, "messages").await, 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_message_under_two_keys_at_once_is_stored_once() {
+        let Some(store) = store("one_message_under_two_keys").await else {
+            return;
+        };
+        let mut outcomes = apply_both(&store, [dm("mid:1", "m1"), dm("mid:1:again", "m1")]).await;
+        outcomes.sort_by_key(|o| matches!(o, InboundOutcome::Skipped { .. }));
+        assert_eq!(
+            outcomes,
+            [
+                InboundOutcome::Applied,
+                InboundOutcome::Skipped {
+                    why: "already known".into()
+                }
+            ]
+        );
+        assert_eq!(count(&store, "conversations").await, 1);
+        assert_eq!(count(&store, "messages").await, 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_comments_of_a_known_consumer_on_a_new_post_start_one_conversation() {
+        let Some(store) = store("two_comments_on_a_new_post").await else {
+            return;
+        };
+        let first = rosa("comment:c0", "c0", Some("post_1"));
+        let id = stored(&store, &first).await;
+        let applied = store
+            .apply_inbound(id, &first, Timestamp(2))
+            .await
+            .expect("applies");
+        assert_eq!(applied.outcome, InboundOutcome::Applied);
+        let outcomes = apply_both(
+            &store,
+            [
+                rosa("comment:c1", "c1", Some("post_2")),
+                rosa("comment:c2", "c2", Some("post_2")),
+            ],
+        )
+        .await;
+        assert_eq!(outcomes, [InboundOutcome::Applied, InboundOutcome::Applied]);
+        let (on_post,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM conversations WHERE post_platform_id = 'post_2'")
+                .fetch_one(store.pool())
+                .await
+                .expect("a count");
+        assert_eq!(on_post, 1);
+        assert_eq!(count(&store, "messages").await, 3);
+    }
+}
