@@ -5,6 +5,7 @@
 mod admin;
 mod cluster;
 mod postgres;
+mod rows;
 mod sqlite;
 
 pub use admin::{AdminStore, AuditFilter, Connect, Edit, SourceUpdate};

@@ -12,12 +12,12 @@ mod inbound;
 mod pages;
 mod platform;
 mod purge;
-mod rows;
 mod seed;
 mod sessions;
 mod webhook_events;
 mod workspaces;
 
+use super::rows;
 use super::{
     Attempt, AttemptClaim, EventFeed, Job, JobLease, KeyClaim, KeyRecord, NewMessage,
     PasswordAgent, PurgeBefore, Purged, RetryClaim, SavedResponse, SeedAccount, SeedOutcome,

@@ -1,5 +1,6 @@
-//! Rows as PostgreSQL returns them, and their conversion to the API's model (the same as
-//! SQLite's: the columns have the same names, and BIGINT and BOOLEAN read as i64 and bool).
+//! Rows as both stores return them, and their conversion to the API's model: SQLite's
+//! and PostgreSQL's columns have the same names, and BIGINT and BOOLEAN read as i64 and
+//! bool as SQLite's INTEGER does.
 
 use crate::store::{Session, StoreError};
 use serde::{de::DeserializeOwned, Serialize};
