@@ -22,6 +22,13 @@ use social_api::routing::{Arrival, Route, Routing, RoutingRule, RuleMatch};
 use social_api::{AuthorKind, ConversationId, PostContext, Source, Space, Timestamp};
 use sqlx::{FromRow, PgConnection, PgPool};
 
+/// The first key of the wake-up locks (see `Applier::requeue`); the second is a hash of
+/// the awaited id. The jobs' leases and the event log use other first keys.
+const WAKE_LOCKS: i32 = 0x50C1_0002;
+
+/// At most this many ids an event waits for in turn (a reply, then its echo).
+const MAX_WAKE_LOCKS: usize = 3;
+
 /// How the stored event ends up, with the line its `outcome` column keeps.
 enum Done {
     Applied(String),
@@ -67,7 +74,22 @@ pub(super) async fn apply(
         logged: Vec::new(),
         started: None,
     };
-    let done = applier.event(event).await?;
+    let mut done = applier.event(event).await?;
+    // A deferral commits only under the wake-up lock of what it waits for, checked again
+    // under it (see `Applier::requeue`): the message may have been stored meanwhile by a
+    // transaction this one could not see. A deferral writes nothing before it is decided,
+    // so the event is simply applied again; that run may wait for another id (a reply
+    // found its comment but is an echo), whose lock is then taken in turn.
+    let mut held: Vec<String> = Vec::new();
+    while let Done::Deferred(waiting_for) = &done {
+        if held.contains(waiting_for) || held.len() >= MAX_WAKE_LOCKS {
+            break;
+        }
+        let waiting_for = waiting_for.clone();
+        applier.hold_wake_lock(&waiting_for).await?;
+        held.push(waiting_for);
+        done = applier.event(event).await?;
+    }
     let logged = applier.logged;
     let started = applier.started;
     let (state, waiting_for, outcome, applied_at, result) = match done {
@@ -790,10 +812,14 @@ impl Applier<'_> {
     }
 
     /// Events deferred until the message (or post) `platform_id` arrived: applied next.
-    /// An event being applied meanwhile on another instance holds its row's lock: this
-    /// waits for it (rather than skipping it) so that an event deferred there, having
-    /// missed this message, is still put back in line.
+    ///
+    /// Another instance may at this moment be deferring an event on this id, having looked
+    /// before this transaction stored it: its deferral is not committed yet, so the UPDATE
+    /// below would not see it, and nothing would wake it later. Both sides take the id's
+    /// wake-up lock (held until commit): the deferral either commits first (and is woken
+    /// here) or looks again after this commits (and finds the message).
     async fn requeue(&mut self, platform_id: &str) -> Result<(), StoreError> {
+        self.hold_wake_lock(platform_id).await?;
         sqlx::query(
             "UPDATE webhook_events SET state = 'received', waiting_for = NULL
              WHERE source = $1 AND waiting_for = $2 AND state = 'deferred'",
@@ -802,6 +828,18 @@ impl Applier<'_> {
         .bind(platform_id)
         .execute(&mut *self.conn)
         .await?;
+        Ok(())
+    }
+
+    /// The wake-up lock of `platform_id` of this event's source, until the transaction
+    /// ends (see [`Self::requeue`]). A hash collision only makes two ids wait for each other.
+    async fn hold_wake_lock(&mut self, platform_id: &str) -> Result<(), StoreError> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2 || ':' || $3))")
+            .bind(WAKE_LOCKS)
+            .bind(name(&self.source))
+            .bind(platform_id)
+            .execute(&mut *self.conn)
+            .await?;
         Ok(())
     }
 
@@ -1215,5 +1253,52 @@ pub(super) mod tests {
                 .expect("a count");
         assert_eq!(on_post, 1);
         assert_eq!(count(&store, "messages").await, 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_edit_deferred_while_its_message_is_stored_is_woken_or_applied() {
+        let Some(store) = store("an_edit_deferred_meanwhile").await else {
+            return;
+        };
+        let create = dm("mid:1", "m1");
+        let edit = Inbound {
+            key: "edit:m1".into(),
+            event: InboundEvent::Edited {
+                platform_id: "m1".into(),
+                text: "Hello!".into(),
+            },
+            ..dm("edit:m1", "m1")
+        };
+        let edit_id = stored(&store, &edit).await;
+        let create_id = stored(&store, &create).await;
+        let apply = |id: i64, event: Inbound| {
+            let store = store.clone();
+            async move {
+                store
+                    .apply_inbound(id, &event, Timestamp(2))
+                    .await
+                    .expect("applies")
+                    .outcome
+            }
+        };
+        // The edit looks for m1 before it is stored and waits to defer; the create stores
+        // m1 and waits to wake what waits for it. Then both go on, in either order.
+        let [edited, created] = race(
+            store.pool(),
+            &format!("SELECT pg_advisory_xact_lock({WAKE_LOCKS}, hashtext('facebook:m1'))"),
+            [apply(edit_id, edit), apply(create_id, create)],
+        )
+        .await;
+        assert_eq!(created, InboundOutcome::Applied);
+        let (state,): (String,) = sqlx::query_as("SELECT state FROM webhook_events WHERE id = $1")
+            .bind(edit_id)
+            .fetch_one(store.pool())
+            .await
+            .expect("the edit's row");
+        match edited {
+            InboundOutcome::Applied => assert_eq!(state, "applied"),
+            InboundOutcome::Deferred { .. } => assert_eq!(state, "received", "woken"),
+            other => panic!("the edit: {other:?}"),
+        }
     }
 }
