@@ -123,3 +123,68 @@ pub(super) async fn unapplied_inbound(
     }
     Ok(events)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Deliveries SQLite cannot race: one delivery kept by two instances at once. Needs
+    //! `SOCIAL_TEST_POSTGRES`; without it each test says so and passes.
+
+    use crate::store::Store;
+    use crate::webhooks::{Inbound, InboundEvent, InboundMessage, InboundPerson};
+    use social_api::{Source, Space, Timestamp};
+
+    fn delivery(key: &str) -> Inbound {
+        Inbound {
+            source: Source::Facebook,
+            key: key.into(),
+            brand_id: super::super::inbound::tests::PAGE_ID.into(),
+            at: Timestamp(1_000),
+            event: InboundEvent::ConsumerMessage(InboundMessage {
+                platform_id: "m_1".into(),
+                space: Space::Private,
+                consumer: InboundPerson {
+                    platform_id: "6234567890177777".into(),
+                    name: Some("Rosa Diaz".into()),
+                    handle: None,
+                    picture_url: None,
+                },
+                text: "Hello?".into(),
+                in_reply_to: None,
+                post: None,
+            }),
+        }
+    }
+
+    /// The same delivery (and a second event with it) kept by two connections released
+    /// together: each event is kept once, and between them the two report each new event
+    /// once. Both wait behind a lock on the table, so they insert at the same moment.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_delivery_kept_by_two_instances_at_once_is_kept_once() {
+        let Some(store) = super::super::inbound::tests::store("one_delivery_twice").await else {
+            return;
+        };
+        let events = vec![delivery("mid:1"), delivery("mid:2")];
+        let racer = || {
+            let store = store.clone();
+            let events = events.clone();
+            async move {
+                store
+                    .store_inbound(&events, Timestamp(1))
+                    .await
+                    .expect("kept")
+            }
+        };
+        let [a, b] = super::super::inbound::tests::race(
+            store.pool(),
+            "LOCK TABLE webhook_events IN EXCLUSIVE MODE",
+            [racer(), racer()],
+        )
+        .await;
+        assert_eq!(a + b, 2, "new events reported: {a} and {b}");
+        let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM webhook_events")
+            .fetch_one(store.pool())
+            .await
+            .expect("count");
+        assert_eq!(rows, 2);
+    }
+}
