@@ -19,7 +19,8 @@ pub struct Config {
     #[arg(long, env = "SOCIAL_HOST", default_value = "127.0.0.1")]
     pub host: String,
 
-    /// Database URL; its folder is created if missing. Only SQLite is supported so far.
+    /// Database URL: `sqlite://…` (its folder is created if missing) or `postgres://…`
+    /// (several instances may share one PostgreSQL).
     #[arg(
         long,
         env = "SOCIAL_DATABASE_URL",
