@@ -855,6 +855,12 @@ impl std::io::Write for Captured {
 
 /// Captures every log line of this thread, at every level, until the guard drops.
 pub fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
+    // With a single registered subscriber, tracing decides whether a log line is wanted
+    // by asking the subscriber of the thread that reaches that line first: a test on
+    // another thread (none) would switch it off for this one too, and this test would
+    // miss it. A second subscriber that is never dropped makes tracing ask every one.
+    static KEEP_TWO: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+    KEEP_TWO.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::new()));
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
