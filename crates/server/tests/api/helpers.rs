@@ -143,6 +143,41 @@ pub struct TestApp {
     /// The server's task, for [`TestApp::stop`].
     server: tokio::task::AbortHandle,
     _dir: TempDir,
+    /// The PostgreSQL database this app created, dropped with it (last: after the pool).
+    _database: Option<OwnedDatabase>,
+}
+
+/// A database made by [`fresh_postgres_database`]: dropped when its `TestApp` is, or a
+/// run of the suite would leave some 250 databases (about 10 MB each) on the cluster. A
+/// second `TestApp` given its URL is declared after the first, so it is dropped before.
+struct OwnedDatabase {
+    admin: String,
+    name: String,
+}
+
+impl Drop for OwnedDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // Drop runs inside the test's runtime, which cannot be blocked on: a thread of
+        // its own with a runtime of its own. FORCE ends the server's open connections.
+        let dropped = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        });
+        let _ = dropped.join();
+    }
 }
 
 fn write_widget(dir: &std::path::Path) {
@@ -187,12 +222,18 @@ impl TestApp {
         if options.widget_built {
             write_widget(&static_dir);
         }
-        let database_url = match (&options.database_url, postgres_admin_url()) {
-            (Some(url), _) => url.clone(),
-            (None, Some(admin)) => fresh_postgres_database(&admin).await,
-            (None, None) => format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("data").join("test.db").display()
+        let (database_url, database) = match (&options.database_url, postgres_admin_url()) {
+            (Some(url), _) => (url.clone(), None),
+            (None, Some(admin)) => {
+                let (url, owned) = fresh_postgres_database(&admin).await;
+                (url, Some(owned))
+            }
+            (None, None) => (
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("data").join("test.db").display()
+                ),
+                None,
             ),
         };
         // Bound first, as `app::serve` does: the config names the ports really listened on.
@@ -319,6 +360,7 @@ impl TestApp {
             database_url,
             server,
             _dir: dir,
+            _database: database,
         }
     }
 
@@ -757,7 +799,7 @@ pub fn postgres_admin_url() -> Option<String> {
 }
 
 /// Creates a database no other test uses on the cluster at `admin`, and answers its URL.
-async fn fresh_postgres_database(admin: &str) -> String {
+async fn fresh_postgres_database(admin: &str) -> (String, OwnedDatabase) {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let nanos = std::time::SystemTime::now()
@@ -775,7 +817,11 @@ async fn fresh_postgres_database(admin: &str) -> String {
     let _ = admin_connection.close().await;
     let mut url = url::Url::parse(admin).expect("SOCIAL_TEST_POSTGRES is a URL");
     url.set_path(&name);
-    url.to_string()
+    let owned = OwnedDatabase {
+        admin: admin.to_owned(),
+        name,
+    };
+    (url.to_string(), owned)
 }
 
 fn secret_of(value: &str) -> social_server::secret::Secret {
