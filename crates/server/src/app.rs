@@ -3,7 +3,7 @@
 
 use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderValue, Request, StatusCode};
-use axum::middleware::{from_fn, map_response};
+use axum::middleware::{from_fn, map_request, map_response};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
@@ -270,10 +270,37 @@ pub fn with_request_id(app: Router) -> Router {
     .layer(PropagateRequestIdLayer::new(REQUEST_ID))
     // A proxy's id is kept; otherwise a new UUID.
     .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+    .layer(map_request(drop_unfit_request_id))
+}
+
+/// The longest request id a client may bring: a UUID is 36, a trace id 32 or 55.
+pub const REQUEST_ID_MAX: usize = 128;
+
+/// Forgets a client's request id that is too long or not printable ASCII, so a new one is
+/// made: it goes into every log line and back on the response.
+async fn drop_unfit_request_id<B>(mut request: Request<B>) -> Request<B> {
+    let fit = |value: &HeaderValue| {
+        value.len() <= REQUEST_ID_MAX && value.as_bytes().iter().all(|b| b.is_ascii_graphic())
+    };
+    if request.headers().get(REQUEST_ID).is_some_and(|v| !fit(v)) {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
 }
 
 /// The request id's header, on every response.
 pub const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
+
+/// A line for the person who started the server: on standard output beside text logs,
+/// on standard error when standard output carries JSON logs (one JSON object per line).
+macro_rules! banner {
+    ($format:expr, $($line:tt)*) => {
+        match $format {
+            crate::config::LogFormat::Text => println!($($line)*),
+            crate::config::LogFormat::Json => eprintln!($($line)*),
+        }
+    };
+}
 
 /// Serves until Ctrl-C or SIGTERM, then lets open requests finish.
 pub async fn serve(mut config: Config) -> Result<(), StartError> {
@@ -294,10 +321,17 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
         None => None,
     };
     let state = AppState::from_config(&config).await?;
-    println!("social-server listening on http://{addr}");
+    banner!(
+        config.log_format,
+        "social-server listening on http://{addr}"
+    );
     if config.demo {
-        println!("the standalone dev page, with the demo data: http://{addr}/dev/");
-        println!(
+        banner!(
+            config.log_format,
+            "the standalone dev page, with the demo data: http://{addr}/dev/"
+        );
+        banner!(
+            config.log_format,
             "the admin settings (data sources, routing, audit): http://{addr}/admin/ \
              (alex@acme-outdoor.example, password {})",
             crate::demo::DEMO_PASSWORD
@@ -332,7 +366,10 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     let dev_workspace = match dev_listener {
         Some(dev) => {
             let origin = dev_workspace::origin(&config).unwrap_or_default();
-            println!("the dev agent workspace: {origin}/ (LivePerson: {origin}/liveperson)");
+            banner!(
+                config.log_format,
+                "the dev agent workspace: {origin}/ (LivePerson: {origin}/liveperson)"
+            );
             let app = with_request_id(
                 dev_workspace::router(state.clone(), &config)
                     .layer(from_fn(crate::demo_guard::only_loopback)),
@@ -344,7 +381,7 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     };
     let metrics = metrics_listener.map(|metrics| {
         if let Ok(at) = metrics.local_addr() {
-            println!("metrics: http://{at}/metrics");
+            banner!(config.log_format, "metrics: http://{at}/metrics");
         }
         let stopped = events.stopped();
         tokio::spawn(serve::serve(

@@ -150,6 +150,8 @@ struct Outcome {
     status: StatusCode,
     body: Vec<u8>,
     attempts: usize,
+    /// Sent again under a new key after a 5xx.
+    resent: usize,
 }
 
 struct Setup {
@@ -448,12 +450,32 @@ async fn a_thousand_actions_survive_kills_and_store_faults() {
                         (status, body) = (s, b);
                     }
                 }
+                // A 5xx drops the key, as the widget does: the agent's next Send is a new
+                // request. So a 5xx must mean nothing reached the platform (checked below:
+                // never twice).
+                let mut resent = 0;
+                while status.is_server_error()
+                    && resent < 3
+                    && !matches!(request.op, Op::Like { .. })
+                {
+                    resent += 1;
+                    let again = Request {
+                        key: social_server::auth::new_token(),
+                        hang_up: None,
+                        repeat: false,
+                        ..request.clone()
+                    };
+                    let (s, b, a) = until_answered(&client, &base, &setup, &again).await;
+                    attempts += a;
+                    (status, body) = (s, b);
+                }
                 outcomes.lock().expect("lock").push(Outcome {
                     op: request.op,
                     key: request.key,
                     status,
                     body,
                     attempts,
+                    resent,
                 });
                 done.fetch_add(1, Ordering::SeqCst);
             }
@@ -647,12 +669,14 @@ async fn a_thousand_actions_survive_kills_and_store_faults() {
     println!(
         "fault test: {} requests from {CLIENTS} clients, {KILLS} SIGKILLs, {} attempts; \
          2xx {ok} (delivered {delivered}, settled as not sent {failed_delivery}, answered \
-         pending {pending_answers}), other answers {refused}; platform calls {} (likes asked \
+         pending {pending_answers}), other answers {refused}, sent again under a new key after \
+         a 5xx {}; platform calls {} (likes asked \
          again after a kill {repeated_likes}); claims \
          without an answer {} taken over {retaken}, left {claims}; requests took {:.1?}, \
          all {:.1?}",
         outcomes.len(),
         attempts,
+        outcomes.iter().map(|o| o.resent).sum::<usize>(),
         calls.len(),
         unanswered.len(),
         requests_done,

@@ -134,7 +134,14 @@ async fn set(
             }
         }
     };
-    record.retry(crate::outbound::record_tries()).await?;
+    if let Err(error) = record.retry(crate::outbound::record_tries()).await {
+        // Not a 500: the like is on the platform, and asking again is harmless there
+        // (liking twice leaves one like), so the agent is told to simply try again.
+        tracing::error!(%error, ?target, liked, "the platform took the like; the database did not");
+        return Err(ApiError::Unavailable(
+            "The platform took it, but it could not be saved here. Trying again is safe.",
+        ));
+    }
     Ok(())
 }
 

@@ -338,3 +338,42 @@ async fn an_unlike_whose_client_hangs_up_still_reaches_the_database() {
         .count();
     assert_eq!(unlikes, 1);
 }
+
+#[tokio::test]
+async fn a_like_the_platform_took_but_the_database_refused_answers_503_and_can_be_repeated() {
+    let app = TestApp::spawn().await;
+    let dana = app.token("demo", Role::Agent).await;
+    let maria = app.conversation_id(&dana, "Maria").await;
+    let comment = app.read(&dana, maria).await.messages[1].id;
+    fail_on(&app, "like", "BEFORE UPDATE OF liked_by_brand ON messages").await;
+
+    let refused = problem(
+        app.like(&dana, comment).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+    )
+    .await;
+    let liked = || async {
+        let (liked,): (bool,) = sqlx::query_as("SELECT liked_by_brand FROM messages WHERE id = ?")
+            .bind(comment.0)
+            .fetch_one(&app.pool)
+            .await
+            .expect("the comment");
+        liked
+    };
+    assert!(!liked().await);
+    assert_eq!(
+        refused.detail.as_deref(),
+        Some("The platform took it, but it could not be saved here. Trying again is safe.")
+    );
+    heal(&app, "like").await;
+    assert_eq!(app.like(&dana, comment).await.status(), StatusCode::OK);
+
+    assert!(liked().await, "the repeat is recorded");
+    let likes = app
+        .platform
+        .calls()
+        .iter()
+        .filter(|c| matches!(c, Call::Like(_)))
+        .count();
+    assert_eq!(likes, 2, "the platform was asked once per request");
+}

@@ -4,7 +4,6 @@
 use crate::helpers::*;
 use reqwest::StatusCode;
 use social_api::Role;
-use social_server::config::LogFormat;
 use std::collections::HashSet;
 
 #[tokio::test]
@@ -30,27 +29,79 @@ async fn every_response_carries_a_request_id_and_a_proxys_id_is_kept() {
         header_of(&response, "x-request-id"),
         Some("from-the-proxy-42")
     );
+    // Too long or with spaces: a new id, never the client's text in every log line.
+    let long = "a".repeat(social_server::app::REQUEST_ID_MAX + 1);
+    for unfit in [long.as_str(), "two words"] {
+        let response = app.get_with("/healthz", "x-request-id", unfit).await;
+        let id = header_of(&response, "x-request-id").expect("a request id");
+        assert_eq!(id.len(), 36, "a new UUID instead of {unfit:?}: {id}");
+    }
+    let longest = "b".repeat(social_server::app::REQUEST_ID_MAX);
+    let response = app.get_with("/healthz", "x-request-id", &longest).await;
+    assert_eq!(header_of(&response, "x-request-id"), Some(longest.as_str()));
 }
 
+/// Run as the real process, as an operator runs it: its standard output is JSON lines
+/// only (a subscriber set for one test thread would race with the other tests' spans).
 #[tokio::test]
 async fn json_log_lines_parse_and_carry_the_request_id() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = social_server::logging::subscriber(
-        LogFormat::Json,
-        tracing_subscriber::EnvFilter::new("social_server=info"),
-        move || writer.clone(),
-    );
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let app = TestApp::spawn().await;
-
-    let response = app.post_demo_session("demo", Role::Agent).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_social-server"))
+        .args([
+            "--demo",
+            "--host",
+            "127.0.0.1",
+            "--log-format",
+            "json",
+            "--port",
+        ])
+        .arg(port.to_string())
+        .arg("--database-url")
+        .arg(format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("db.sqlite").display()
+        ))
+        .arg("--static-dir")
+        .arg(dir.path().join("dist"))
+        .env("RUST_LOG", "social_server=info")
+        .stdout(log)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("social-server starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..600 {
+        if client.get(format!("{base}/healthz")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let response = client
+        .post(format!("{base}/api/demo/session"))
+        .json(&social_api::DemoSessionRequest {
+            account: "demo".into(),
+            role: Role::Agent,
+        })
+        .send()
+        .await;
+    server.kill().expect("stopped");
+    server.wait().expect("reaped");
+    let text = std::fs::read_to_string(&log_path).expect("the log");
+    assert!(up, "social-server did not come up: {text}");
+    let response = response.expect("POST");
     assert_eq!(response.status(), StatusCode::OK);
     let id = header_of(&response, "x-request-id")
         .expect("a request id")
         .to_owned();
 
-    let text = captured.text();
     let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
