@@ -345,7 +345,13 @@ async fn a_like_the_platform_took_but_the_database_refused_answers_503_and_can_b
     let dana = app.token("demo", Role::Agent).await;
     let maria = app.conversation_id(&dana, "Maria").await;
     let comment = app.read(&dana, maria).await.messages[1].id;
-    fail_on(&app, "like", "BEFORE UPDATE OF liked_by_brand ON messages").await;
+    fail_on(
+        &app,
+        "like",
+        "BEFORE UPDATE OF liked_by_brand ON messages",
+        "TRUE",
+    )
+    .await;
 
     let refused = problem(
         app.like(&dana, comment).await,
@@ -353,12 +359,14 @@ async fn a_like_the_platform_took_but_the_database_refused_answers_503_and_can_b
     )
     .await;
     let liked = || async {
-        let (liked,): (bool,) = sqlx::query_as("SELECT liked_by_brand FROM messages WHERE id = ?")
-            .bind(comment.0)
-            .fetch_one(&app.pool)
-            .await
-            .expect("the comment");
-        liked
+        // 0/1 in SQLite, BOOLEAN in PostgreSQL: read as an integer on both.
+        let (liked,): (i64,) =
+            sqlx::query_as("SELECT CAST(liked_by_brand AS INTEGER) FROM messages WHERE id = $1")
+                .bind(comment.0)
+                .fetch_one(&app.pool)
+                .await
+                .expect("the comment");
+        liked == 1
     };
     assert!(!liked().await);
     assert_eq!(
