@@ -3,6 +3,7 @@
 //! comes from the session, never from the request.
 
 mod admin;
+mod admin_rows;
 mod cluster;
 mod postgres;
 mod rows;
@@ -152,6 +153,33 @@ pub struct SeedConversation {
     pub messages: Vec<SeedMessage>,
     /// The conversation's ids in agent workspaces.
     pub workspace_ids: Vec<(Workspace, String)>,
+}
+
+impl SeedConversation {
+    /// Where routing sends it: by the space of the consumer's first message (without one,
+    /// public on a post, else private), as a webhook would have.
+    fn route(
+        &self,
+        routing: &social_api::routing::Routing,
+        source: Source,
+        brand: &str,
+    ) -> social_api::routing::Route {
+        let first = self
+            .messages
+            .iter()
+            .find(|m| matches!(m.author, SeedAuthor::Consumer))
+            .map(|m| m.space);
+        let space = first.unwrap_or(if self.post.is_some() {
+            Space::Public
+        } else {
+            Space::Private
+        });
+        routing.route(&social_api::routing::Arrival {
+            source,
+            brand,
+            space,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -2,12 +2,18 @@
 //! and PostgreSQL's columns have the same names, and BIGINT and BOOLEAN read as i64 and
 //! bool as SQLite's INTEGER does.
 
-use crate::store::{Session, StoreError};
+use crate::store::{
+    Attempt, KeyRecord, PasswordAgent, SavedResponse, SendingMode, Session, SessionEnds,
+    StoreError, StoredSession, StuckMessage,
+};
+use crate::webhooks::InboundPost;
 use serde::{de::DeserializeOwned, Serialize};
 use social_api::names::{name_of, parse_name};
+use social_api::routing::{RoutingRule, RuleMatch};
 use social_api::{
-    Agent, AgentId, Assignee, Author, AuthorKind, Delivery, DeliveryState, Message, MessageId,
-    PostContext, Profile, PublicProfile, Timestamp, WithheldReason,
+    Agent, AgentId, AgentKind, Assignee, Author, AuthorKind, Consumer, ConversationId, Delivery,
+    DeliveryState, Message, MessageId, PostContext, Profile, PublicProfile, Source, Timestamp,
+    WithheldReason,
 };
 use sqlx::FromRow;
 
@@ -265,5 +271,191 @@ mod tests {
             preview(&"é".repeat(PREVIEW_CHARS)),
             "é".repeat(PREVIEW_CHARS)
         );
+    }
+}
+
+#[derive(FromRow)]
+pub(super) struct StoredSessionRow {
+    #[sqlx(flatten)]
+    who: SessionRow,
+    idle_expires_at: i64,
+    expires_at: i64,
+}
+
+impl StoredSessionRow {
+    pub(super) fn into_stored(self) -> Result<StoredSession, StoreError> {
+        Ok(StoredSession {
+            session: self.who.into_session()?,
+            ends: SessionEnds {
+                idle_expires_at: Timestamp(self.idle_expires_at),
+                expires_at: Timestamp(self.expires_at),
+            },
+        })
+    }
+}
+
+#[derive(FromRow)]
+pub(super) struct PasswordRow {
+    #[sqlx(flatten)]
+    who: SessionRow,
+    password_hash: Option<String>,
+    demo_seeded: bool,
+}
+
+impl PasswordRow {
+    pub(super) fn into_agent(self) -> Result<PasswordAgent, StoreError> {
+        Ok(PasswordAgent {
+            session: self.who.into_session()?,
+            password_hash: self.password_hash,
+            demo_seeded: self.demo_seeded,
+        })
+    }
+}
+
+/// A consumer as `UPDATE … RETURNING` gives them back.
+#[derive(FromRow)]
+pub(super) struct ConsumerRow {
+    platform_id: String,
+    #[sqlx(flatten)]
+    profile: ProfileRow,
+}
+
+impl ConsumerRow {
+    pub(super) fn into_consumer(self) -> Result<Consumer, StoreError> {
+        Ok(Consumer {
+            profile: self.profile.profile()?,
+            platform_id: self.platform_id,
+        })
+    }
+}
+
+/// A message left pending, for the sweeper.
+#[derive(FromRow)]
+pub(super) struct StuckRow {
+    account_id: i64,
+    conversation_id: i64,
+    id: i64,
+    pending_since: i64,
+    mention: bool,
+    private_reply: bool,
+}
+
+impl StuckRow {
+    pub(super) fn into_stuck(self) -> StuckMessage {
+        StuckMessage {
+            account_id: self.account_id,
+            conversation: ConversationId(self.conversation_id),
+            message: MessageId(self.id),
+            pending_since: Timestamp(self.pending_since),
+            mode: SendingMode {
+                mention: self.mention,
+                private_reply: self.private_reply,
+            },
+        }
+    }
+}
+
+/// An idempotency key's row: its request's hash and, once answered, the answer.
+#[derive(FromRow)]
+pub(super) struct KeyRow {
+    request_sha256: String,
+    response_status: Option<i64>,
+    response_content_type: Option<String>,
+    response_body: Option<Vec<u8>>,
+}
+
+impl KeyRow {
+    pub(super) fn into_record(self) -> Result<KeyRecord, StoreError> {
+        let response = match (self.response_status, self.response_body) {
+            (Some(status), Some(body)) => Some(SavedResponse {
+                status: u16::try_from(status)
+                    .map_err(|_| StoreError::Corrupt("idempotency_keys.response_status"))?,
+                content_type: self.response_content_type,
+                body,
+            }),
+            _ => None,
+        };
+        Ok(KeyRecord {
+            request_sha256: self.request_sha256,
+            response,
+        })
+    }
+}
+
+/// An idempotency key as `messages.action_key` keeps it: keys are per agent.
+pub(super) fn action_key(session: &Session, key: &str) -> String {
+    format!("{}/{key}", session.agent.id.0)
+}
+
+/// How the session's agent is recorded as an author.
+pub(super) fn author_kind(session: &Session) -> AuthorKind {
+    match session.agent.kind {
+        AgentKind::Human => AuthorKind::Agent,
+        AgentKind::Bot => AuthorKind::Bot,
+    }
+}
+
+/// An attempt as the columns `delivery`, `platform_id`, `failure_reason` and
+/// `check_before_resend` store it.
+pub(super) fn outcome<'a>(
+    attempt: &Attempt<'a>,
+) -> (DeliveryState, Option<&'a str>, Option<&'a str>, bool) {
+    match *attempt {
+        Attempt::Sent { platform_id } => (DeliveryState::Sent, Some(platform_id), None, false),
+        Attempt::Failed { reason } => (DeliveryState::Failed, None, Some(reason), false),
+        Attempt::Unconfirmed { reason } => (DeliveryState::Failed, None, Some(reason), true),
+    }
+}
+
+/// What is stored of a post an event names. A comment names only its post's id: the
+/// text is then empty (the widget says it is not known) and the author too unless the
+/// brand wrote it. Events carry no time of the post: `posted_at` is the time of the
+/// message (`at`), exact when the message is the post itself (the only case with its
+/// text), and not shown by the widget otherwise.
+pub(super) fn post_of(source: Source, at: Timestamp, post: &InboundPost) -> PostContext {
+    let permalink = post.permalink.clone().unwrap_or_else(|| match source {
+        Source::Facebook => format!("https://www.facebook.com/{}", post.platform_id),
+        Source::X => format!("https://x.com/i/status/{}", post.platform_id),
+    });
+    PostContext {
+        platform_id: post.platform_id.clone(),
+        text: post.text.clone().unwrap_or_default(),
+        author: post.author.clone().unwrap_or_default(),
+        posted_at: at,
+        attachment_url: None,
+        permalink,
+        liked_by_brand: false,
+        by_brand: post.by_brand,
+        deleted: false,
+    }
+}
+
+/// A routing rule as stored.
+#[derive(FromRow)]
+pub(super) struct RuleRow {
+    source: Option<String>,
+    brand_platform_id: Option<String>,
+    space: Option<String>,
+    skill: String,
+    engagement: Option<String>,
+}
+
+impl RuleRow {
+    pub(super) fn into_rule(self) -> Result<RoutingRule, StoreError> {
+        Ok(RoutingRule {
+            when: RuleMatch {
+                source: self
+                    .source
+                    .map(|s| parse(&s, "routing_rules.source"))
+                    .transpose()?,
+                brand: self.brand_platform_id,
+                space: self
+                    .space
+                    .map(|s| parse(&s, "routing_rules.space"))
+                    .transpose()?,
+            },
+            skill: self.skill,
+            engagement: self.engagement,
+        })
     }
 }

@@ -13,57 +13,13 @@ use social_api::admin::{
 };
 use social_api::routing::Routing;
 use social_api::{Source, Timestamp};
-use sqlx::{FromRow, PgConnection};
+use sqlx::PgConnection;
 
 use super::inbound::{routing, set_routing};
-use super::rows::{name, parse};
+use super::rows::name;
 use super::PostgresStore;
+use crate::store::admin_rows::{changed, target_of, AuditRow, Entry, SourceRow, SOURCE_SELECT};
 use crate::store::{AdminStore, AuditFilter, Connect, Edit, Session, SourceUpdate, StoreError};
-
-const SOURCE_SELECT: &str = "SELECT id, source, platform_id, name, handle, public_enabled,
-        private_enabled, subscribed, access_token IS NOT NULL AS token_set, disconnected_at,
-        (SELECT MAX(received_at) FROM webhook_events e
-         WHERE e.source = brand_channels.source AND e.brand_id = brand_channels.platform_id)
-            AS last_event_at,
-        last_error, version
-    FROM brand_channels";
-
-#[derive(FromRow)]
-struct SourceRow {
-    id: i64,
-    source: String,
-    platform_id: String,
-    name: String,
-    handle: Option<String>,
-    public_enabled: bool,
-    private_enabled: bool,
-    subscribed: bool,
-    token_set: bool,
-    disconnected_at: Option<i64>,
-    last_event_at: Option<i64>,
-    last_error: Option<String>,
-    version: i64,
-}
-
-impl SourceRow {
-    fn view(self) -> Result<SourceView, StoreError> {
-        Ok(SourceView {
-            id: SourceId(self.id),
-            platform: parse(&self.source, "brand_channels.source")?,
-            platform_id: self.platform_id,
-            name: self.name,
-            handle: self.handle,
-            public_enabled: self.public_enabled,
-            private_enabled: self.private_enabled,
-            subscribed: self.subscribed,
-            token_set: self.token_set,
-            disconnected_at: self.disconnected_at.map(Timestamp),
-            last_event_at: self.last_event_at.map(Timestamp),
-            last_error: self.last_error,
-            version: self.version,
-        })
-    }
-}
 
 async fn source_in(
     conn: &mut PgConnection,
@@ -78,40 +34,6 @@ async fn source_in(
     .fetch_optional(&mut *conn)
     .await?;
     row.map(SourceRow::view).transpose()
-}
-
-/// "Facebook page Acme Outdoor (1234)": how the audit log names a source.
-fn target_of(source: &SourceView) -> String {
-    let kind = match source.platform {
-        Source::Facebook => "Facebook page",
-        Source::X => "X account",
-    };
-    format!("{kind} {} ({})", source.name, source.platform_id)
-}
-
-/// The fields whose value differs, each side with its own value (absent: did not exist).
-fn changed(
-    before: &BTreeMap<String, String>,
-    after: &BTreeMap<String, String>,
-) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
-    let keys: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-    let mut old = BTreeMap::new();
-    let mut new = BTreeMap::new();
-    for key in keys.into_iter().filter(|k| before.get(*k) != after.get(*k)) {
-        old.extend(before.get(key).map(|v| (key.clone(), v.clone())));
-        new.extend(after.get(key).map(|v| (key.clone(), v.clone())));
-    }
-    (old, new)
-}
-
-struct Entry<'a> {
-    actor: &'a Session,
-    action: AuditAction,
-    target: String,
-    source: Option<SourceId>,
-    before: BTreeMap<String, String>,
-    after: BTreeMap<String, String>,
-    at: Timestamp,
 }
 
 async fn log(conn: &mut PgConnection, entry: Entry<'_>) -> Result<(), StoreError> {
@@ -135,39 +57,6 @@ async fn log(conn: &mut PgConnection, entry: Entry<'_>) -> Result<(), StoreError
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-#[derive(FromRow)]
-struct AuditRow {
-    id: i64,
-    at: i64,
-    actor_id: i64,
-    actor_name: String,
-    action: String,
-    target: String,
-    source_id: Option<i64>,
-    before: String,
-    after: String,
-}
-
-impl AuditRow {
-    fn entry(self) -> Result<AuditEntry, StoreError> {
-        let fields = |json: &str| {
-            serde_json::from_str::<BTreeMap<String, String>>(json)
-                .map_err(|_| StoreError::Corrupt("audit_log fields"))
-        };
-        Ok(AuditEntry {
-            id: self.id,
-            at: Timestamp(self.at),
-            actor_id: self.actor_id,
-            actor: self.actor_name,
-            action: parse(&self.action, "audit_log.action")?,
-            target: self.target,
-            source: self.source_id.map(SourceId),
-            before: fields(&self.before)?,
-            after: fields(&self.after)?,
-        })
-    }
 }
 
 #[async_trait]

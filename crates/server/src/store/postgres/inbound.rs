@@ -13,13 +13,13 @@
 //! "read, then write on what was read" below holds a row lock or lets a unique index
 //! decide. Each such place says so.
 
-use super::rows::{message_select, name, ConversationRow, MessageRow};
+use super::rows::{message_select, name, post_of, ConversationRow, MessageRow, RuleRow};
 use crate::events::Logged;
 use crate::store::{AppliedInbound, InboundOutcome, StoreError};
-use crate::webhooks::{Inbound, InboundEvent, InboundMessage, InboundPerson, InboundPost};
+use crate::webhooks::{Inbound, InboundEvent, InboundMessage, InboundPerson};
 use social_api::events::Change;
-use social_api::routing::{Arrival, Route, Routing, RoutingRule, RuleMatch};
-use social_api::{AuthorKind, ConversationId, PostContext, Source, Space, Timestamp};
+use social_api::routing::{Arrival, Route, Routing};
+use social_api::{AuthorKind, ConversationId, Source, Space, Timestamp};
 use sqlx::{FromRow, PgConnection, PgPool};
 
 /// The first key of the wake-up locks (see `Applier::requeue`); the second is a hash of
@@ -510,7 +510,7 @@ impl Applier<'_> {
                     .fetch_optional(&mut *self.conn)
                     .await?;
             if let Some((id,)) = without_post {
-                let post = self.post_of(post);
+                let post = post_of(self.source, self.at, post);
                 sqlx::query(
                     "UPDATE conversations SET post_platform_id = $1, post_text = $2,
                         post_author = $3, post_posted_at = $4, post_permalink = $5,
@@ -546,7 +546,7 @@ impl Applier<'_> {
                 });
             }
         }
-        let post = post.map(|post| self.post_of(post));
+        let post = post.map(|post| post_of(self.source, self.at, post));
         let route = self.route(channel, message.space).await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO conversations (account_id, brand_channel_id, consumer_id, skill,
@@ -576,29 +576,6 @@ impl Applier<'_> {
             conversation: id,
             created: true,
         })
-    }
-
-    /// What is stored of a post an event names. A comment names only its post's id: the
-    /// text is then empty (the widget says it is not known) and the author too unless the
-    /// brand wrote it. Events carry no time of the post: `posted_at` is the time of the
-    /// message, exact when the message is the post itself (the only case with its text),
-    /// and not shown by the widget otherwise.
-    fn post_of(&self, post: &InboundPost) -> PostContext {
-        let permalink = post.permalink.clone().unwrap_or_else(|| match self.source {
-            Source::Facebook => format!("https://www.facebook.com/{}", post.platform_id),
-            Source::X => format!("https://x.com/i/status/{}", post.platform_id),
-        });
-        PostContext {
-            platform_id: post.platform_id.clone(),
-            text: post.text.clone().unwrap_or_default(),
-            author: post.author.clone().unwrap_or_default(),
-            posted_at: self.at,
-            attachment_url: None,
-            permalink,
-            liked_by_brand: false,
-            by_brand: post.by_brand,
-            deleted: false,
-        }
     }
 
     /// Where a conversation started now goes: the account's rules, else its default.
@@ -932,16 +909,6 @@ const CONVERSATION_ROW: &str = "SELECT c.id, bc.source, bc.platform_id AS brand_
     JOIN consumers co ON co.id = c.consumer_id
     WHERE c.id = $1";
 
-/// A routing rule as stored.
-#[derive(FromRow)]
-struct RuleRow {
-    source: Option<String>,
-    brand_platform_id: Option<String>,
-    space: Option<String>,
-    skill: String,
-    engagement: Option<String>,
-}
-
 /// An account's routing as stored: its rules in order and its default skill.
 pub(super) async fn routing(
     conn: &mut PgConnection,
@@ -961,23 +928,7 @@ pub(super) async fn routing(
             .await?;
     let rules = rows
         .into_iter()
-        .map(|row| {
-            Ok(RoutingRule {
-                when: RuleMatch {
-                    source: row
-                        .source
-                        .map(|s| super::rows::parse(&s, "routing_rules.source"))
-                        .transpose()?,
-                    brand: row.brand_platform_id,
-                    space: row
-                        .space
-                        .map(|s| super::rows::parse(&s, "routing_rules.space"))
-                        .transpose()?,
-                },
-                skill: row.skill,
-                engagement: row.engagement,
-            })
-        })
+        .map(RuleRow::into_rule)
         .collect::<Result<_, StoreError>>()?;
     Ok(Routing {
         rules,
@@ -1029,6 +980,7 @@ pub(super) mod tests {
 
     use super::*;
     use crate::store::Store;
+    use crate::webhooks::InboundPost;
     use sqlx::{Connection, Executor};
     use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -7,9 +7,8 @@
 
 use super::inbound::set_routing;
 use super::rows::name;
-use crate::store::{SeedAccount, SeedAuthor, SeedConversation, StoreError};
-use social_api::routing::{Arrival, Route, Routing};
-use social_api::{AuthorKind, Consumer, Profile, Source, Space};
+use crate::store::{SeedAccount, SeedAuthor, StoreError};
+use social_api::{AuthorKind, Consumer, Profile, Source};
 use sqlx::{Postgres, Transaction};
 use std::collections::HashMap;
 
@@ -81,7 +80,7 @@ pub(super) async fn seed_account(
             .get(conversation.channel)
             .copied()
             .ok_or(StoreError::Corrupt("seed: unknown channel key"))?;
-        let route = route(&account.routing, source, brand, conversation);
+        let route = conversation.route(&account.routing, source, brand);
         let consumer_id = seed_consumer(tx, account_id, source, &conversation.consumer).await?;
         let assigned = conversation
             .assigned_to
@@ -234,7 +233,7 @@ async fn top_up(
         let (source, brand) = channels
             .get(conversation.channel)
             .ok_or(StoreError::Corrupt("seed: unknown channel key"))?;
-        let route = route(&account.routing, *source, brand, conversation);
+        let route = conversation.route(&account.routing, *source, brand);
         sqlx::query(
             "UPDATE conversations SET skill = $1, engagement = $2
              WHERE skill IS NULL AND account_id = $3 AND consumer_id IN
@@ -268,26 +267,6 @@ async fn top_up(
         }
     }
     Ok(())
-}
-
-/// Where routing sends a seeded conversation: by the space of the consumer's first
-/// message (without one, public on a post, else private), as a webhook would have.
-fn route(routing: &Routing, source: Source, brand: &str, conversation: &SeedConversation) -> Route {
-    let first = conversation
-        .messages
-        .iter()
-        .find(|m| matches!(m.author, SeedAuthor::Consumer))
-        .map(|m| m.space);
-    let space = first.unwrap_or(if conversation.post.is_some() {
-        Space::Public
-    } else {
-        Space::Private
-    });
-    routing.route(&Arrival {
-        source,
-        brand,
-        space,
-    })
 }
 
 /// The consumer's id in this account, inserting it the first time it is seen.

@@ -1,10 +1,10 @@
 //! Sessions, password sign-in and its failure count, in PostgreSQL.
 
-use super::rows::{name, SessionRow};
+use super::rows::{name, PasswordRow, SessionRow, StoredSessionRow};
 use crate::store::{AttemptClaim, PasswordAgent, Session, SessionEnds, StoreError, StoredSession};
 use social_api::workspace::DemoAgent;
 use social_api::{Role, Timestamp};
-use sqlx::{FromRow, PgPool};
+use sqlx::PgPool;
 
 /// How long an ended session's row is kept, answering "ended" rather than "unknown".
 const KEEP_ENDED_MS: i64 = 24 * 60 * 60 * 1000;
@@ -12,14 +12,6 @@ const KEEP_ENDED_MS: i64 = 24 * 60 * 60 * 1000;
 /// The first key of the sign-in attempts' advisory locks (the second is the e-mail's hash);
 /// two-key locks do not collide with one-key ones.
 const SIGN_IN_LOCKS: i32 = 0x50C1_0016;
-
-#[derive(FromRow)]
-struct StoredSessionRow {
-    #[sqlx(flatten)]
-    who: SessionRow,
-    idle_expires_at: i64,
-    expires_at: i64,
-}
 
 pub(super) async fn session(
     pool: &PgPool,
@@ -36,16 +28,7 @@ pub(super) async fn session(
     .bind(token_sha256)
     .fetch_optional(pool)
     .await?;
-    row.map(|row| {
-        Ok(StoredSession {
-            session: row.who.into_session()?,
-            ends: SessionEnds {
-                idle_expires_at: Timestamp(row.idle_expires_at),
-                expires_at: Timestamp(row.expires_at),
-            },
-        })
-    })
-    .transpose()
+    row.map(StoredSessionRow::into_stored).transpose()
 }
 
 pub(super) async fn human_agent(
@@ -66,14 +49,6 @@ pub(super) async fn human_agent(
     row.map(SessionRow::into_session).transpose()
 }
 
-#[derive(FromRow)]
-struct PasswordRow {
-    #[sqlx(flatten)]
-    who: SessionRow,
-    password_hash: Option<String>,
-    demo_seeded: bool,
-}
-
 pub(super) async fn password_agent(
     pool: &PgPool,
     email: &str,
@@ -87,14 +62,7 @@ pub(super) async fn password_agent(
     .bind(email)
     .fetch_optional(pool)
     .await?;
-    row.map(|row| {
-        Ok(PasswordAgent {
-            session: row.who.into_session()?,
-            password_hash: row.password_hash,
-            demo_seeded: row.demo_seeded,
-        })
-    })
-    .transpose()
+    row.map(PasswordRow::into_agent).transpose()
 }
 
 pub(super) async fn create_session(

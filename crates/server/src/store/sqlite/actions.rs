@@ -1,15 +1,13 @@
 //! Outgoing messages, likes and idempotency keys in SQLite. Every statement is limited to
 //! the session's account by a join on `conversations`.
 
-use super::rows::{message_select, name, MessageRow};
+use super::rows::{action_key, author_kind, message_select, name, outcome, KeyRow, MessageRow};
 use crate::store::{
     Attempt, KeyClaim, KeyRecord, NewDelivery, NewMessage, RetryClaim, SavedResponse, SendingMode,
     Session, StoreError,
 };
-use social_api::{
-    AgentKind, AuthorKind, ConversationId, DeliveryState, Message, MessageId, Timestamp,
-};
-use sqlx::{FromRow, SqlitePool};
+use social_api::{ConversationId, DeliveryState, Message, MessageId, Timestamp};
+use sqlx::SqlitePool;
 
 pub(super) async fn conversation_of_message(
     pool: &SqlitePool,
@@ -80,11 +78,6 @@ pub(super) async fn insert_message(
     Ok((done.rows_affected() == 1).then(|| MessageId(done.last_insert_rowid())))
 }
 
-/// An idempotency key as `messages.action_key` keeps it: keys are per agent.
-fn action_key(session: &Session, key: &str) -> String {
-    format!("{}/{key}", session.agent.id.0)
-}
-
 pub(super) async fn message_by_key(
     pool: &SqlitePool,
     session: &Session,
@@ -101,14 +94,6 @@ pub(super) async fn message_by_key(
     .fetch_optional(pool)
     .await?;
     row.map(MessageRow::into_message).transpose()
-}
-
-/// How the session's agent is recorded as an author.
-fn author_kind(session: &Session) -> AuthorKind {
-    match session.agent.kind {
-        AgentKind::Human => AuthorKind::Agent,
-        AgentKind::Bot => AuthorKind::Bot,
-    }
 }
 
 pub(super) async fn sending_mode(
@@ -184,18 +169,6 @@ pub(super) async fn requeue_echo(
     Ok(())
 }
 
-/// An attempt as the columns `delivery`, `platform_id`, `failure_reason` and
-/// `check_before_resend` store it.
-pub(super) fn outcome<'a>(
-    attempt: &Attempt<'a>,
-) -> (DeliveryState, Option<&'a str>, Option<&'a str>, bool) {
-    match *attempt {
-        Attempt::Sent { platform_id } => (DeliveryState::Sent, Some(platform_id), None, false),
-        Attempt::Failed { reason } => (DeliveryState::Failed, None, Some(reason), false),
-        Attempt::Unconfirmed { reason } => (DeliveryState::Failed, None, Some(reason), true),
-    }
-}
-
 pub(super) async fn claim_retry(
     pool: &SqlitePool,
     session: &Session,
@@ -256,32 +229,6 @@ pub(super) async fn set_post_liked(
     .execute(pool)
     .await?;
     Ok(())
-}
-
-#[derive(FromRow)]
-struct KeyRow {
-    request_sha256: String,
-    response_status: Option<i64>,
-    response_content_type: Option<String>,
-    response_body: Option<Vec<u8>>,
-}
-
-impl KeyRow {
-    fn into_record(self) -> Result<KeyRecord, StoreError> {
-        let response = match (self.response_status, self.response_body) {
-            (Some(status), Some(body)) => Some(SavedResponse {
-                status: u16::try_from(status)
-                    .map_err(|_| StoreError::Corrupt("idempotency_keys.response_status"))?,
-                content_type: self.response_content_type,
-                body,
-            }),
-            _ => None,
-        };
-        Ok(KeyRecord {
-            request_sha256: self.request_sha256,
-            response,
-        })
-    }
 }
 
 pub(super) async fn claim_key(

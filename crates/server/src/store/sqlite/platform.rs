@@ -1,12 +1,12 @@
 //! What the platform clients, profile refreshes and the sweeper read and write in SQLite:
 //! channel tokens, consumer profiles, and messages left pending.
 
-use super::actions::outcome;
-use super::rows::{name, ProfileRow};
+use super::rows::outcome;
+use super::rows::{name, ConsumerRow, StuckRow};
 use crate::secret::Secret;
-use crate::store::{Attempt, SendingMode, StoreError, StuckMessage};
-use social_api::{Consumer, ConversationId, MessageId, Profile, Source, Timestamp};
-use sqlx::{FromRow, SqlitePool};
+use crate::store::{Attempt, StoreError, StuckMessage};
+use social_api::{Consumer, ConversationId, Profile, Source, Timestamp};
+use sqlx::SqlitePool;
 
 pub(super) async fn channel_token(
     pool: &SqlitePool,
@@ -41,13 +41,6 @@ pub(super) async fn set_channel_token(
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-#[derive(FromRow)]
-struct ConsumerRow {
-    platform_id: String,
-    #[sqlx(flatten)]
-    profile: ProfileRow,
 }
 
 pub(super) async fn set_consumer_profile(
@@ -87,23 +80,7 @@ pub(super) async fn set_consumer_profile(
     .bind(account_id)
     .fetch_optional(pool)
     .await?;
-    row.map(|row| {
-        Ok(Consumer {
-            profile: row.profile.profile()?,
-            platform_id: row.platform_id,
-        })
-    })
-    .transpose()
-}
-
-#[derive(FromRow)]
-struct StuckRow {
-    account_id: i64,
-    conversation_id: i64,
-    id: i64,
-    pending_since: i64,
-    mention: bool,
-    private_reply: bool,
+    row.map(ConsumerRow::into_consumer).transpose()
 }
 
 pub(super) async fn stuck_messages(
@@ -124,19 +101,7 @@ pub(super) async fn stuck_messages(
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| StuckMessage {
-            account_id: r.account_id,
-            conversation: ConversationId(r.conversation_id),
-            message: MessageId(r.id),
-            pending_since: Timestamp(r.pending_since),
-            mode: SendingMode {
-                mention: r.mention,
-                private_reply: r.private_reply,
-            },
-        })
-        .collect())
+    Ok(rows.into_iter().map(StuckRow::into_stuck).collect())
 }
 
 pub(super) async fn settle_stuck(

@@ -7,9 +7,8 @@
 
 use super::inbound::set_routing;
 use super::rows::name;
-use crate::store::{SeedAccount, SeedAuthor, SeedConversation, StoreError};
-use social_api::routing::{Arrival, Route, Routing};
-use social_api::{AuthorKind, Consumer, Profile, Source, Space};
+use crate::store::{SeedAccount, SeedAuthor, StoreError};
+use social_api::{AuthorKind, Consumer, Profile, Source};
 use sqlx::{Sqlite, Transaction};
 use std::collections::HashMap;
 
@@ -81,7 +80,7 @@ pub(super) async fn seed_account(
             .get(conversation.channel)
             .copied()
             .ok_or(StoreError::Corrupt("seed: unknown channel key"))?;
-        let route = route(&account.routing, source, brand, conversation);
+        let route = conversation.route(&account.routing, source, brand);
         let consumer_id = seed_consumer(tx, account_id, source, &conversation.consumer).await?;
         let assigned = conversation
             .assigned_to
@@ -230,7 +229,7 @@ async fn top_up(tx: &mut Transaction<'_, Sqlite>, account: &SeedAccount) -> Resu
         let (source, brand) = channels
             .get(conversation.channel)
             .ok_or(StoreError::Corrupt("seed: unknown channel key"))?;
-        let route = route(&account.routing, *source, brand, conversation);
+        let route = conversation.route(&account.routing, *source, brand);
         sqlx::query(
             "UPDATE conversations SET skill = ?, engagement = ?
              WHERE skill IS NULL AND account_id = ? AND consumer_id IN
@@ -263,26 +262,6 @@ async fn top_up(tx: &mut Transaction<'_, Sqlite>, account: &SeedAccount) -> Resu
         }
     }
     Ok(())
-}
-
-/// Where routing sends a seeded conversation: by the space of the consumer's first
-/// message (without one, public on a post, else private), as a webhook would have.
-fn route(routing: &Routing, source: Source, brand: &str, conversation: &SeedConversation) -> Route {
-    let first = conversation
-        .messages
-        .iter()
-        .find(|m| matches!(m.author, SeedAuthor::Consumer))
-        .map(|m| m.space);
-    let space = first.unwrap_or(if conversation.post.is_some() {
-        Space::Public
-    } else {
-        Space::Private
-    });
-    routing.route(&Arrival {
-        source,
-        brand,
-        space,
-    })
 }
 
 /// The consumer's id in this account, inserting it the first time it is seen.
