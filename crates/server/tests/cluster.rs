@@ -19,9 +19,13 @@ use social_server::store::Job;
 use sqlx::{Connection, PgConnection};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
+
+#[path = "support/process.rs"]
+mod support_process;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+use support_process::{free_port, kill, server_command, start_and_wait};
 use tokio::sync::mpsc;
 
 const APP_SECRET: &str = "cluster-test-facebook-app-secret";
@@ -54,13 +58,6 @@ async fn fresh_database(admin: &str) -> String {
         .expect("a database");
     let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
     format!("{base}/{name}")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
 }
 
 /// One server process, restartable on its port.
@@ -96,7 +93,8 @@ impl Instance {
     async fn restart(&mut self) {
         std::fs::create_dir_all(self.dir.join("dist")).expect("dist");
         let log = std::fs::File::create(self.dir.join(format!("{}.log", self.name))).expect("log");
-        let child = Command::new(env!("CARGO_BIN_EXE_social-server"))
+        let mut command = server_command();
+        command
             .args(["--demo", "--host", "127.0.0.1", "--port"])
             .arg(self.port.to_string())
             .arg("--database-url")
@@ -112,32 +110,18 @@ impl Instance {
             .args(["--platform-timeout", "1s", "--platform-max-wait", "1s"])
             .env("RUST_LOG", "social_server=warn")
             .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("social-server starts");
+            .stderr(log);
+        let (child, up) = start_and_wait(command, &self.base()).await;
         self.child = Some(child);
-        let client = Client::new();
-        for _ in 0..600 {
-            let up = client
-                .get(format!("{}/healthz", self.base()))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            if up {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        if up {
+            return;
         }
         let log = std::fs::read_to_string(self.dir.join(format!("{}.log", self.name)));
         panic!("instance {} did not come up: {log:?}", self.name);
     }
 
     fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            // `Child::kill` is SIGKILL on Unix.
-            child.kill().expect("SIGKILL");
-            child.wait().expect("reaped");
-        }
+        kill(&mut self.child);
     }
 }
 

@@ -26,11 +26,15 @@ use social_server::platforms::RecordedCall;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
+
+#[path = "support/process.rs"]
+mod support_process;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support_process::{free_port, kill, server_command, start_and_wait};
 
 const CLIENTS: usize = 20;
 const SENDS: usize = 500;
@@ -63,7 +67,8 @@ impl Server {
     }
 
     async fn start(&mut self) {
-        let child = Command::new(env!("CARGO_BIN_EXE_social-server"))
+        let mut command = server_command();
+        command
             .args(["--demo", "--host", "127.0.0.1", "--port"])
             .arg(self.port.to_string())
             .arg("--database-url")
@@ -77,31 +82,14 @@ impl Server {
             .args(["--idempotency-claim-timeout", "5s"])
             .env("RUST_LOG", "social_server=error")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("social-server starts");
+            .stderr(Stdio::null());
+        let (child, up) = start_and_wait(command, &self.base()).await;
         self.child = Some(child);
-        let client = Client::new();
-        for _ in 0..600 {
-            let up = client
-                .get(format!("{}/healthz", self.base()))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            if up {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("social-server did not come up");
+        assert!(up, "social-server did not come up");
     }
 
     fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            // `Child::kill` is SIGKILL on Unix.
-            child.kill().expect("SIGKILL");
-            child.wait().expect("reaped");
-        }
+        kill(&mut self.child);
     }
 }
 
@@ -319,10 +307,7 @@ async fn a_thousand_actions_survive_kills_and_store_faults() {
     let started = Instant::now();
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir_all(dir.path().join("dist")).expect("dist");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = free_port();
     let mut server = Server {
         port,
         dir: dir.path().to_owned(),

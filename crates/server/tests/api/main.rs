@@ -26,5 +26,7 @@ mod sign_in;
 mod static_files;
 #[path = "../support/fixtures.rs"]
 mod support_fixtures;
+#[path = "../support/process.rs"]
+mod support_process;
 mod webhooks;
 mod workspaces;

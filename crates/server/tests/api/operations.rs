@@ -2,6 +2,7 @@
 //! JSON logs, and `/metrics` on a listener of its own.
 
 use crate::helpers::*;
+use crate::support_process::{free_port, kill, server_command, start_and_wait};
 use reqwest::StatusCode;
 use social_api::Role;
 use std::collections::HashSet;
@@ -46,13 +47,11 @@ async fn every_response_carries_a_request_id_and_a_proxys_id_is_kept() {
 #[tokio::test]
 async fn json_log_lines_parse_and_carry_the_request_id() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = free_port();
     let log_path = dir.path().join("server.log");
     let log = std::fs::File::create(&log_path).expect("log file");
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_social-server"))
+    let mut command = server_command();
+    command
         .args([
             "--demo",
             "--host",
@@ -71,19 +70,11 @@ async fn json_log_lines_parse_and_carry_the_request_id() {
         .arg(dir.path().join("dist"))
         .env("RUST_LOG", "social_server=info")
         .stdout(log)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("social-server starts");
+        .stderr(std::process::Stdio::null());
     let base = format!("http://127.0.0.1:{port}");
+    let (server, up) = start_and_wait(command, &base).await;
+    let mut server = Some(server);
     let client = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..600 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
     let response = client
         .post(format!("{base}/api/demo/session"))
         .json(&social_api::DemoSessionRequest {
@@ -92,8 +83,7 @@ async fn json_log_lines_parse_and_carry_the_request_id() {
         })
         .send()
         .await;
-    server.kill().expect("stopped");
-    server.wait().expect("reaped");
+    kill(&mut server);
     let text = std::fs::read_to_string(&log_path).expect("the log");
     assert!(up, "social-server did not come up: {text}");
     let response = response.expect("POST");
