@@ -3,6 +3,7 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
+TWIGGY_VERSION="0.8.0"
 BINARYEN_BIN="$ROOT/tools/node_modules/.bin"
 export PATH="$BINARYEN_BIN:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
