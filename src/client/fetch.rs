@@ -14,6 +14,7 @@ use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use super::{idempotency, ApiError};
 use crate::decode;
+use crate::host::bootstrap::Bootstrap;
 
 /// What hears of a 401 (see [`on_unauthorized`]).
 type Ended = std::rc::Rc<dyn Fn(&str)>;
@@ -129,7 +130,15 @@ pub(super) async fn exchange<T, E: From<ApiError>>(
     let aborted = || signal.as_ref().is_some_and(|s| s.aborted());
 
     let url = format!("{BASE}{path}");
-    let sent = JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await;
+    // The page's script may have started this very read while the wasm downloaded.
+    let ahead = token
+        .filter(|_| method == "GET")
+        .and_then(|token| Bootstrap::find()?.prefetched(&url, token));
+    let sent = JsFuture::from(match ahead {
+        Some(read) => read,
+        None => window.fetch_with_str_and_init(&url, &init),
+    })
+    .await;
     if let Some(key) = key {
         // No answer, or 409 "the first request with this key is still running": the attempt
         // is not over, so a resend must carry the same key or it could be carried out twice.

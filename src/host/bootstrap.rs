@@ -1,9 +1,10 @@
 //! What the page's inline script (in `index.html`, before the wasm) kept for the widget:
 //! messages posted to the window before the widget listened, and LivePerson's callbacks,
-//! since its SDK hears the workspace's handshake only if `init()` ran first. The script
-//! puts both on `window.__socialWidget`; the bridges drain them and take over.
+//! since its SDK hears the workspace's handshake only if `init()` ran first; and the reads
+//! it started ahead for the first focus. The script puts them on `window.__socialWidget`;
+//! the bridges drain the queues and take over, the client takes the reads.
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The inline script's object; absent when the page has no such script (tests, trunk).
@@ -52,6 +53,14 @@ impl Bootstrap {
     /// Calls `wake` whenever something joins a queue from now on.
     pub fn on_wake(&self, wake: &Function) {
         let _ = Reflect::set(&self.0, &"wake".into(), wake);
+    }
+
+    /// The read the script started ahead for `url` with `token` (the first focus's session,
+    /// workspace id and conversation, while the wasm downloaded), taken at most once.
+    pub fn prefetched(&self, url: &str, token: &str) -> Option<Promise> {
+        let take = self.get("prefetched").dyn_into::<Function>().ok()?;
+        let read = take.call2(&self.0, &url.into(), &token.into()).ok()?;
+        read.dyn_into::<Promise>().ok()
     }
 
     /// Stops the script's own message queue: the widget listens itself from now on.
