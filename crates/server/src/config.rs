@@ -158,7 +158,8 @@ pub struct Config {
     #[arg(long, env = "SOCIAL_RECORD_CALLS")]
     pub record_calls: Option<PathBuf>,
     /// A connection must send a request's head (line and headers) within this time, or it
-    /// is closed; it also closes a keep-alive connection left idle.
+    /// is closed; it also closes a keep-alive connection left idle (on HTTP/2, one that
+    /// leaves a ping unanswered this long).
     #[arg(long, env = "SOCIAL_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub header_timeout: Duration,
 

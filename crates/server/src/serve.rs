@@ -1,5 +1,5 @@
-//! The accept loop: hyper's header-read timeout (which `axum::serve` leaves off), a cap on
-//! the connections served at once, and graceful shutdown.
+//! The accept loop: hyper's header-read timeout (which `axum::serve` leaves off) with its
+//! equivalent for HTTP/2, a cap on the connections served at once, and graceful shutdown.
 
 use axum::body::Body;
 use axum::response::Response;
@@ -14,7 +14,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::error::ApiError;
 
@@ -25,8 +25,9 @@ const REFUSALS_AT_ONCE: usize = 64;
 /// What one connection may take.
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectionLimits {
-    /// A request's head (its line and headers) must arrive within this time; the
-    /// connection is closed otherwise. Also bounds an idle keep-alive connection.
+    /// A request's head (its line and headers; on HTTP/2 its HEADERS frames) must arrive
+    /// within this time; the connection is closed otherwise. Also bounds an idle HTTP/1
+    /// keep-alive connection, and an HTTP/2 peer that stops answering pings.
     pub header_read: Duration,
     /// Connections served at once; one more is answered 503 and closed.
     pub max_connections: usize,
@@ -48,7 +49,13 @@ pub async fn serve(
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read);
-    builder.http2().timer(TokioTimer::new());
+    // HTTP/2 has no header-read timeout: a peer that stops reading or answering between
+    // requests is found by a ping it does not acknowledge in time.
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(limits.header_read)
+        .keep_alive_timeout(limits.header_read);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -66,12 +73,34 @@ pub async fn serve(
         let io = TokioIo::new(stream);
         match permits.clone().try_acquire_owned() {
             Ok(permit) => {
-                let service = TowerToHyperService::new(app.clone());
+                let arrived = Arc::new(Notify::new());
+                let service = FirstHead {
+                    inner: TowerToHyperService::new(app.clone()),
+                    arrived: arrived.clone(),
+                };
                 let connection = builder.serve_connection(io, service).into_owned();
                 let connection = graceful.watch(connection);
+                let header_read = limits.header_read;
                 tokio::spawn(async move {
-                    if let Err(error) = connection.await {
-                        tracing::debug!(%error, "connection ended with an error");
+                    let mut connection = std::pin::pin!(connection);
+                    // Until the first request, neither protocol's own timer runs in every
+                    // case: hyper waits without one for the bytes that tell HTTP/1 from
+                    // HTTP/2, and HTTP/2 for the client's first frames.
+                    let first_head = tokio::time::timeout(header_read, arrived.notified());
+                    let ended = tokio::select! {
+                        ended = &mut connection => Some(ended),
+                        in_time = first_head => match in_time {
+                            Ok(()) => Some(connection.await),
+                            Err(_) => None,
+                        },
+                    };
+                    match ended {
+                        Some(Err(error)) => {
+                            tracing::debug!(%error, "connection ended with an error");
+                        }
+                        Some(Ok(())) => {}
+                        // Nothing to answer yet: dropping the connection closes it.
+                        None => tracing::debug!("no request head in time: connection closed"),
                     }
                     drop(permit);
                 });
@@ -90,6 +119,28 @@ pub async fn serve(
         }
     }
     graceful.shutdown().await;
+}
+
+/// The connection's service, telling its task when a request head has arrived (hyper
+/// calls the service once a head is complete, on either protocol).
+struct FirstHead<S> {
+    inner: S,
+    arrived: Arc<Notify>,
+}
+
+impl<S, R> hyper::service::Service<R> for FirstHead<S>
+where
+    S: hyper::service::Service<R>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn call(&self, request: R) -> Self::Future {
+        // Stores a permit when the task is not waiting (any more): never blocks.
+        self.arrived.notify_one();
+        self.inner.call(request)
+    }
 }
 
 /// Answers the connection's first request with 503 and closes it.

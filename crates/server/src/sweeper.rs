@@ -71,9 +71,10 @@ pub async fn sweep_once(state: &AppState, after: Duration) -> Result<usize, Stor
 /// Looks the message up on its platform and records the outcome, unless a send began in
 /// the meantime; true when it was settled.
 async fn settle(state: &AppState, stuck: &StuckMessage) -> Result<bool, StoreError> {
+    // The message and what it answers only: a long conversation costs no more to settle.
     let Some(conversation) = state
         .store
-        .account_conversation(stuck.account_id, stuck.conversation)
+        .account_message(stuck.account_id, stuck.conversation, stuck.message)
         .await?
     else {
         return Ok(false);
@@ -116,7 +117,7 @@ async fn settle(state: &AppState, stuck: &StuckMessage) -> Result<bool, StoreErr
     );
     let settled = state
         .store
-        .account_conversation(stuck.account_id, stuck.conversation)
+        .account_message(stuck.account_id, stuck.conversation, stuck.message)
         .await?
         .and_then(|c| c.message(stuck.message).cloned());
     if let Some(settled) = settled {

@@ -690,6 +690,18 @@ pub trait Store: AdminStore + Send + Sync + 'static {
         id: ConversationId,
     ) -> Result<Option<Conversation>, StoreError>;
 
+    /// [`Store::account_conversation`] with only the message `message` and the one it
+    /// answers among its messages (no facts, no cursors): what looking a sent message up
+    /// on its platform needs, read in a few indexed queries however long the
+    /// conversation. `None` when the account has no such conversation; no messages when
+    /// the conversation has no such message.
+    async fn account_message(
+        &self,
+        account_id: i64,
+        conversation: ConversationId,
+        message: MessageId,
+    ) -> Result<Option<Conversation>, StoreError>;
+
     /// Replaces the profile of the conversation's consumer (of every conversation with
     /// them); the consumer as stored now, `None` when the account has no such conversation.
     async fn set_consumer_profile(

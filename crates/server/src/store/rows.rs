@@ -17,6 +17,22 @@ use social_api::{
 };
 use sqlx::FromRow;
 
+/// Which of a conversation's messages a read brings.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Read<'a> {
+    /// Every message, oldest first (no facts).
+    All,
+    /// The newest `limit`, the messages about `targets` wherever they are, and the facts
+    /// over all of them.
+    Page {
+        limit: u32,
+        targets: &'a [MessageId],
+    },
+    /// This message and the one it answers, nothing else (no facts): what looking a sent
+    /// message up on its platform needs, however long the conversation.
+    Message(MessageId),
+}
+
 /// `SELECT` of a message as [`MessageRow`] reads it, from `messages m JOIN conversations
 /// c`: callers append their `WHERE`. The reaction shown is the conversation's consumer's.
 macro_rules! message_select {

@@ -19,6 +19,11 @@ fn addr_of(app: &TestApp) -> String {
 /// Everything the server sends until it closes the connection; panics if it is still open
 /// after `within`.
 async fn until_closed(stream: &mut TcpStream, within: Duration) -> String {
+    String::from_utf8_lossy(&bytes_until_closed(stream, within).await).into_owned()
+}
+
+/// [`until_closed`] as bytes, for HTTP/2's frames.
+async fn bytes_until_closed(stream: &mut TcpStream, within: Duration) -> Vec<u8> {
     let mut received = Vec::new();
     let read = async {
         let mut buffer = [0u8; 4096];
@@ -32,7 +37,7 @@ async fn until_closed(stream: &mut TcpStream, within: Duration) -> String {
     tokio::time::timeout(within, read)
         .await
         .expect("the server closed the connection in time");
-    String::from_utf8_lossy(&received).into_owned()
+    received
 }
 
 fn with_timeouts(header: Duration, body: Duration) -> Options {
@@ -57,6 +62,122 @@ async fn a_half_sent_request_head_is_cut_off_after_the_header_timeout() {
     let answer = until_closed(&mut stream, timeout + MARGIN).await;
     println!("a half-sent head was closed after {:?}", started.elapsed());
     assert!(!answer.contains("200 OK"), "{answer}");
+}
+
+/// What an HTTP/2 client sends first, before any frame (RFC 9113, 3.4).
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// An HTTP/2 frame: its 9-byte header (length, type, flags, stream) and `payload`.
+fn h2_frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
+    let length = u32::try_from(payload.len())
+        .expect("a small frame")
+        .to_be_bytes();
+    let mut frame = length[1..].to_vec();
+    frame.extend([kind, flags]);
+    frame.extend(stream.to_be_bytes());
+    frame.extend(payload);
+    frame
+}
+
+/// The frames in `bytes` as (type, flags, stream, payload), up to the first incomplete one.
+fn h2_frames(mut bytes: &[u8]) -> Vec<(u8, u8, u32, Vec<u8>)> {
+    let mut frames = Vec::new();
+    while let Some((head, rest)) = bytes.split_first_chunk::<9>() {
+        let length = usize::from(head[0]) << 16 | usize::from(head[1]) << 8 | usize::from(head[2]);
+        let stream = u32::from_be_bytes([head[5], head[6], head[7], head[8]]) & 0x7fff_ffff;
+        let Some((payload, rest)) = rest.split_at_checked(length) else {
+            break;
+        };
+        frames.push((head[3], head[4], stream, payload.to_vec()));
+        bytes = rest;
+    }
+    frames
+}
+
+const SETTINGS: u8 = 0x4;
+const HEADERS: u8 = 0x1;
+const PING: u8 = 0x6;
+
+#[tokio::test]
+async fn a_connection_that_sends_nothing_is_closed_after_the_header_timeout() {
+    let timeout = Duration::from_secs(1);
+    let app = TestApp::spawn_with(with_timeouts(timeout, Duration::from_secs(30))).await;
+    let mut stream = TcpStream::connect(addr_of(&app)).await.expect("connect");
+
+    let started = Instant::now();
+    let answer = until_closed(&mut stream, timeout + MARGIN).await;
+    println!(
+        "a silent connection was closed after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(answer, "", "nothing asked, nothing answered");
+}
+
+#[tokio::test]
+async fn an_http2_connection_cut_off_mid_frame_is_closed_after_the_header_timeout() {
+    let timeout = Duration::from_secs(1);
+    let app = TestApp::spawn_with(with_timeouts(timeout, Duration::from_secs(30))).await;
+    for (what, sent) in [
+        ("part of the preface", H2_PREFACE[..10].to_vec()),
+        ("the preface and part of a frame", {
+            let mut sent = H2_PREFACE.to_vec();
+            sent.extend(&h2_frame(SETTINGS, 0, 0, &[])[..5]);
+            sent
+        }),
+    ] {
+        let mut stream = TcpStream::connect(addr_of(&app)).await.expect("connect");
+        stream.write_all(&sent).await.expect("write");
+
+        let started = Instant::now();
+        let answer = bytes_until_closed(&mut stream, timeout + MARGIN).await;
+        println!("{what}: closed after {:?}", started.elapsed());
+        assert!(
+            !h2_frames(&answer).iter().any(|f| f.0 == HEADERS),
+            "{what}: no answer to no request"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_http2_client_that_stops_answering_pings_is_closed() {
+    let timeout = Duration::from_secs(1);
+    let app = TestApp::spawn_with(with_timeouts(timeout, Duration::from_secs(30))).await;
+    let mut stream = TcpStream::connect(addr_of(&app)).await.expect("connect");
+    // GET /healthz with prior knowledge: HPACK's static table names :method GET (2),
+    // :scheme http (6) and :authority (1) and :path (4) with literal values.
+    let mut head = vec![0x82, 0x86, 0x41, 9];
+    head.extend(b"127.0.0.1");
+    head.extend([0x44, 8]);
+    head.extend(b"/healthz");
+    let mut sent = H2_PREFACE.to_vec();
+    sent.extend(h2_frame(SETTINGS, 0, 0, &[]));
+    // END_STREAM | END_HEADERS.
+    sent.extend(h2_frame(HEADERS, 0x5, 1, &head));
+    stream.write_all(&sent).await.expect("write");
+
+    // Answered, then pinged, and never acknowledging closes it.
+    let started = Instant::now();
+    let answer = bytes_until_closed(&mut stream, 2 * timeout + MARGIN).await;
+    println!(
+        "a peer deaf to pings was closed after {:?}",
+        started.elapsed()
+    );
+    let frames = h2_frames(&answer);
+    assert!(
+        frames
+            .iter()
+            .any(|(kind, _, stream, payload)| *kind == HEADERS
+                && *stream == 1
+                // :status 200, the static table's 8th entry.
+                && payload.first() == Some(&0x88)),
+        "the request was answered 200: {frames:?}"
+    );
+    assert!(
+        frames
+            .iter()
+            .any(|(kind, flags, _, _)| *kind == PING && flags & 1 == 0),
+        "pinged: {frames:?}"
+    );
 }
 
 #[tokio::test]

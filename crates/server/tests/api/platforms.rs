@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use social_api::events::Change;
 use social_api::{
     Consumer, ConversationId, Delivery, DmInviteSent, Message, Profile, Role, SendMessage, Source,
-    Space, WithheldReason,
+    Space, Timestamp, WithheldReason,
 };
 use social_server::sweeper::NOT_SENT;
 use std::time::{Duration, UNIX_EPOCH};
@@ -909,6 +909,78 @@ async fn the_sweeper_fails_a_stuck_message_the_platform_does_not_have() {
     // The agent decides: a retry sends it now.
     let retried: Message = ok(w.app.retry(&w.dana, social_api::MessageId(id)).await).await;
     assert_eq!(retried.delivery, Delivery::Sent);
+}
+
+/// Adds `n` private messages from the consumer to the conversation, sent in the last
+/// minutes: a long conversation.
+async fn lengthen(w: &World, conversation: ConversationId, n: i64) {
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $3)
+         INSERT INTO messages (conversation_id, author_kind, space, text, sent_at)
+         SELECT $1, 'consumer', 'private', 'And one more thing', $2 + i FROM n",
+    )
+    .bind(conversation.0)
+    .bind(w.app.clock.now().0 - 600_000)
+    .bind(n)
+    .execute(&w.app.pool)
+    .await
+    .expect("more messages");
+}
+
+#[tokio::test]
+async fn a_stuck_message_is_settled_from_it_and_what_it_answers_not_its_whole_conversation() {
+    let w = world().await;
+    let (maria, comment) = w.marias_comment().await;
+    let (_, id) = stuck_reply(&w, "Sorry for the wait!").await;
+    lengthen(&w, maria, 300).await;
+    let store = &w.app.state.store;
+    let stuck = store
+        .stuck_messages(Timestamp(w.app.clock.now().0 - 300_000), 50)
+        .await
+        .expect("stuck messages");
+    let [stuck] = stuck.as_slice() else {
+        panic!("one stuck message: {stuck:?}");
+    };
+    assert_eq!(stuck.message.0, id);
+
+    let read = store
+        .account_message(stuck.account_id, maria, stuck.message)
+        .await
+        .expect("read")
+        .expect("Maria's conversation");
+    let whole = store
+        .account_conversation(stuck.account_id, maria)
+        .await
+        .expect("read")
+        .expect("Maria's conversation");
+
+    assert!(whole.messages.len() > 300, "{}", whole.messages.len());
+    let mut ids: Vec<_> = read.messages.iter().map(|m| m.id).collect();
+    ids.sort();
+    let mut expected = vec![comment.id, stuck.message];
+    expected.sort();
+    assert_eq!(
+        ids, expected,
+        "the message and the comment it answers, nothing else"
+    );
+    for message in &read.messages {
+        assert_eq!(Some(message), whole.message(message.id));
+    }
+    assert_eq!(
+        (read.source, &read.brand, &read.consumer, &read.post),
+        (whole.source, &whole.brand, &whole.consumer, &whole.post)
+    );
+    // From those alone the sweeper looks the reply up under the comment it answers.
+    let settled = social_server::sweeper::sweep_once(&w.app.state, Duration::from_secs(300))
+        .await
+        .expect("swept");
+    assert_eq!(settled, 1);
+    assert_eq!(
+        w.graph.requests(),
+        vec![comments_lookup(
+            comment.platform_id.as_deref().expect("on Facebook")
+        )]
+    );
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ use super::{
 use crate::cursor::{ListCursor, MessageCursor};
 use crate::secret::Secret;
 use async_trait::async_trait;
-use rows::{message_select, parse, preview, ConversationRow, MessageRow, SummaryRow};
+use rows::{message_select, parse, preview, ConversationRow, MessageRow, Read, SummaryRow};
 use social_api::workspace::{DemoAgent, Workspace};
 use social_api::{
     BrandChannel, Consumer, Conversation, ConversationId, ConversationSummary, ListView, Message,
@@ -64,13 +64,12 @@ impl SqliteStore {
         &self.pool
     }
 
-    /// One conversation of the account, messages oldest first: all of them, or (with a
-    /// page) the newest `limit`, the messages about `targets` and the facts over all.
+    /// One conversation of the account with the messages `read` names, oldest first.
     async fn read_conversation(
         &self,
         account_id: i64,
         id: ConversationId,
-        page: Option<(u32, &[MessageId])>,
+        read: Read<'_>,
     ) -> Result<Option<Conversation>, StoreError> {
         // Read before the conversation: a change logged meanwhile is replayed to the stream
         // (and applying it twice changes nothing), never lost between the two.
@@ -124,19 +123,27 @@ impl SqliteStore {
             skill: row.skill,
             engagement: row.engagement,
         };
-        let Some((limit, targets)) = page else {
-            let messages: Vec<MessageRow> = sqlx::query_as(concat!(
-                message_select!(),
-                " WHERE m.conversation_id = ? ORDER BY m.sent_at, m.id"
-            ))
-            .bind(row.id)
-            .fetch_all(&self.pool)
-            .await?;
-            conversation.messages = messages
-                .into_iter()
-                .map(MessageRow::into_message)
-                .collect::<Result<_, _>>()?;
-            return Ok(Some(conversation));
+        let (limit, targets) = match read {
+            Read::Page { limit, targets } => (limit, targets),
+            Read::Message(message) => {
+                conversation.messages =
+                    pages::message_and_answered(&self.pool, id, message).await?;
+                return Ok(Some(conversation));
+            }
+            Read::All => {
+                let messages: Vec<MessageRow> = sqlx::query_as(concat!(
+                    message_select!(),
+                    " WHERE m.conversation_id = ? ORDER BY m.sent_at, m.id"
+                ))
+                .bind(row.id)
+                .fetch_all(&self.pool)
+                .await?;
+                conversation.messages = messages
+                    .into_iter()
+                    .map(MessageRow::into_message)
+                    .collect::<Result<_, _>>()?;
+                return Ok(Some(conversation));
+            }
         };
         let link = social_api::actions::dm_link(&conversation);
         conversation.facts = pages::facts(&self.pool, id, &link).await?;
@@ -354,7 +361,8 @@ impl Store for SqliteStore {
         session: &Session,
         id: ConversationId,
     ) -> Result<Option<Conversation>, StoreError> {
-        self.read_conversation(session.account_id, id, None).await
+        self.read_conversation(session.account_id, id, Read::All)
+            .await
     }
 
     async fn conversations_page(
@@ -374,7 +382,7 @@ impl Store for SqliteStore {
         limit: u32,
         targets: &[MessageId],
     ) -> Result<Option<Conversation>, StoreError> {
-        self.read_conversation(session.account_id, id, Some((limit, targets)))
+        self.read_conversation(session.account_id, id, Read::Page { limit, targets })
             .await
     }
 
@@ -666,7 +674,17 @@ impl Store for SqliteStore {
         account_id: i64,
         id: ConversationId,
     ) -> Result<Option<Conversation>, StoreError> {
-        self.read_conversation(account_id, id, None).await
+        self.read_conversation(account_id, id, Read::All).await
+    }
+
+    async fn account_message(
+        &self,
+        account_id: i64,
+        conversation: ConversationId,
+        message: MessageId,
+    ) -> Result<Option<Conversation>, StoreError> {
+        self.read_conversation(account_id, conversation, Read::Message(message))
+            .await
     }
 
     async fn set_consumer_profile(

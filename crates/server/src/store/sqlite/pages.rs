@@ -1,6 +1,7 @@
 //! Reading a conversation a page at a time: its newest messages, older pages before a
-//! cursor, the messages an action touches wherever they are, and the facts the rules
-//! need over all messages (`social_api::facts`), each an indexed query.
+//! cursor, the messages an action touches wherever they are (or only one message and
+//! what it answers), and the facts the rules need over all messages
+//! (`social_api::facts`), each an indexed query.
 
 use super::rows::{message_select, MessageRow};
 use crate::cursor::MessageCursor;
@@ -74,6 +75,28 @@ pub(super) async fn about(
     ))
     .bind(conversation.0)
     .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(MessageRow::into_message).collect()
+}
+
+/// The message `message` of the conversation and the one it answers, oldest first: two
+/// look-ups by primary key.
+pub(super) async fn message_and_answered(
+    pool: &SqlitePool,
+    conversation: ConversationId,
+    message: MessageId,
+) -> Result<Vec<Message>, StoreError> {
+    let rows: Vec<MessageRow> = sqlx::query_as(concat!(
+        message_select!(),
+        " WHERE m.conversation_id = ?1
+            AND (m.id = ?2
+                 OR m.id = (SELECT s.reply_to FROM messages s
+                             WHERE s.id = ?2 AND s.conversation_id = ?1))
+          ORDER BY m.sent_at, m.id"
+    ))
+    .bind(conversation.0)
+    .bind(message.0)
     .fetch_all(pool)
     .await?;
     rows.into_iter().map(MessageRow::into_message).collect()
