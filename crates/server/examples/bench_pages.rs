@@ -3,7 +3,9 @@
 //! whose conversations gets 2,000 more messages. Reports p50/p99 of
 //! `GET /api/conversations/{id}` (its newest 50 messages and the facts) over HTTP, and,
 //! in process, the store's work and JSON of that page against the whole transcript, which
-//! is what the endpoint read before pagination.
+//! is what the endpoint read before pagination. Then the account grows by 2,000
+//! conversations of 50 messages each, and reports p50/p99 of the list's first page
+//! (`GET /api/conversations`), which must not cost the account's whole history.
 //!
 //! `cargo run --release -p social-server --example bench_pages [-- --requests 300]`
 
@@ -23,6 +25,37 @@ struct Args {
     /// Messages added to the conversation.
     #[arg(long, default_value_t = 2000)]
     messages: u32,
+    /// Conversations added to the account before the list is measured.
+    #[arg(long, default_value_t = 2000)]
+    conversations: u32,
+    /// Messages in each added conversation.
+    #[arg(long, default_value_t = 50)]
+    conversation_messages: u32,
+}
+
+/// p50/p99 of `requests` GETs of `url`, over HTTP.
+async fn measure_get(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    requests: u32,
+) -> Vec<Duration> {
+    let mut times = Vec::new();
+    for _ in 0..requests {
+        let started = Instant::now();
+        let body = http
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET")
+            .bytes()
+            .await
+            .expect("body");
+        times.push(started.elapsed());
+        assert!(!body.is_empty());
+    }
+    times
 }
 
 fn report(what: &str, mut times: Vec<Duration>) {
@@ -112,21 +145,7 @@ async fn main() {
     );
 
     let url = format!("{base}/api/conversations/{id}");
-    let mut times = Vec::new();
-    for _ in 0..args.requests {
-        let started = Instant::now();
-        let body = http
-            .get(&url)
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("GET")
-            .bytes()
-            .await
-            .expect("body");
-        times.push(started.elapsed());
-        assert!(!body.is_empty());
-    }
+    let times = measure_get(&http, &url, &token, args.requests).await;
     report(
         "HTTP GET /api/conversations/{id} (newest 50 + facts)",
         times,
@@ -167,4 +186,45 @@ async fn main() {
         "in process: whole transcript, read and JSON (before)",
         whole,
     );
+
+    // The list, on an account of many conversations with some history each: copies of the
+    // first conversation (same channel, consumer and agent), messages spread over time.
+    let mut tx = pool.begin().await.expect("transaction");
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+         INSERT INTO conversations (account_id, brand_channel_id, consumer_id, assigned_agent_id)
+         SELECT c.account_id, c.brand_channel_id, c.consumer_id, c.assigned_agent_id
+         FROM n, conversations c WHERE c.id = ?2",
+    )
+    .bind(i64::from(args.conversations))
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await
+    .expect("conversations");
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+         INSERT INTO messages (conversation_id, author_kind, space, text, sent_at)
+         SELECT c.id, 'consumer', 'private', 'Message ' || n.i || ': is it in stock?',
+                1500000000000 + n.i * 60000 + c.id
+         FROM n, conversations c
+         WHERE c.account_id = (SELECT account_id FROM conversations WHERE id = ?2) AND c.id > ?2",
+    )
+    .bind(i64::from(args.conversation_messages))
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await
+    .expect("messages");
+    tx.commit().await.expect("commit");
+    println!(
+        "bench-pages: the account grew by {} conversations of {} messages",
+        args.conversations, args.conversation_messages
+    );
+    for view in ["all", "mine"] {
+        let url = format!("{base}/api/conversations?view={view}");
+        let times = measure_get(&http, &url, &token, args.requests).await;
+        report(
+            &format!("HTTP GET /api/conversations?view={view} (first 50)"),
+            times,
+        );
+    }
 }

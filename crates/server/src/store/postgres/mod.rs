@@ -165,7 +165,22 @@ impl PostgresStore {
     ) -> Result<Vec<ConversationSummary>, StoreError> {
         let everyone = matches!(view, ListView::All);
         let rows: Vec<SummaryRow> = sqlx::query_as(
-            "SELECT c.id, bc.source, co.display_name, co.withheld_reason,
+            // The page is chosen first, from each conversation's latest time alone (one
+            // index seek each); the rest is read for the page's rows only. Reading it for
+            // every conversation before the LIMIT made a page cost the account's history.
+            "WITH latest AS (
+                 SELECT c.id, COALESCE((SELECT MAX(m.sent_at) FROM messages m
+                                         WHERE m.conversation_id = c.id), 0) AS last_at
+                 FROM conversations c
+                 WHERE c.account_id = $1 AND ($2 OR c.assigned_agent_id = $3)
+             ),
+             page AS (
+                 SELECT id, last_at FROM latest
+                 WHERE $4 IS NULL OR (last_at, id) < ($4, $5)
+                 ORDER BY last_at DESC, id DESC
+                 LIMIT $6
+             )
+             SELECT c.id, bc.source, co.display_name, co.withheld_reason,
                     c.post_platform_id IS NOT NULL AS has_post,
                     last.text AS last_text, last.sent_at AS last_at,
                     (SELECT m.space FROM messages m
@@ -184,17 +199,15 @@ impl PostgresStore {
                     (SELECT COUNT(*) FROM messages m
                       WHERE m.conversation_id = c.id AND m.delivery = 'failed') AS undelivered,
                     g.name AS assignee_name, c.skill, c.engagement
-             FROM conversations c
+             FROM page
+             JOIN conversations c ON c.id = page.id
              LEFT JOIN agents g ON g.id = c.assigned_agent_id AND g.account_id = c.account_id
              JOIN brand_channels bc ON bc.id = c.brand_channel_id AND bc.account_id = c.account_id
              JOIN consumers co ON co.id = c.consumer_id AND co.account_id = c.account_id
              LEFT JOIN messages last ON last.id =
                   (SELECT m.id FROM messages m WHERE m.conversation_id = c.id
                     ORDER BY m.sent_at DESC, m.id DESC LIMIT 1)
-             WHERE c.account_id = $1 AND ($2 OR c.assigned_agent_id = $3)
-               AND ($4 IS NULL OR (COALESCE(last.sent_at, 0), c.id) < ($4, $5))
-             ORDER BY COALESCE(last.sent_at, 0) DESC, c.id DESC
-             LIMIT $6",
+             ORDER BY page.last_at DESC, c.id DESC",
         )
         .bind(session.account_id)
         .bind(everyone)
