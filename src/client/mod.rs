@@ -37,13 +37,80 @@ pub async fn demo_session(account: &str, role: Role) -> Result<String, ApiError>
     Ok(answer.token)
 }
 
-/// `GET /api/conversations?view=mine|all`.
+/// A page of a conversation list and where the next one is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListPage {
+    pub rows: Vec<ConversationSummary>,
+    /// The next page's path under `/api`, from the `Link` header; `None` on the last page.
+    pub next: Option<String>,
+}
+
+/// `GET /api/conversations?view=mine|all`: the first page, then the pages its `Link`
+/// headers name until at least `at_least` rows are read (a list read again keeps the
+/// rows it showed).
 pub async fn conversations(
     token: &str,
     view: ListView,
-) -> Result<Vec<ConversationSummary>, ApiError> {
+    at_least: usize,
+) -> Result<ListPage, ApiError> {
     let path = format!("/conversations?view={}", name_of(&view));
-    call("GET", &path, Some(token), None).await
+    let mut list = conversations_at(token, &path).await?;
+    while list.rows.len() < at_least {
+        let Some(next) = list.next.take() else { break };
+        let page = conversations_at(token, &next).await?;
+        list.rows.extend(page.rows);
+        list.next = page.next;
+    }
+    Ok(list)
+}
+
+/// The page of a conversation list at `path` (the first, or a [`ListPage::next`]).
+pub async fn conversations_at(token: &str, path: &str) -> Result<ListPage, ApiError> {
+    fetch::exchange(
+        "GET",
+        path,
+        Some(token),
+        None,
+        |_| (),
+        |status, response, json| {
+            if !(200..300).contains(&status) {
+                let problem = json
+                    .ok()
+                    .and_then(|v| decode::from_value::<social_api::Problem>(v).ok());
+                return Err(ApiError::from_answer(
+                    status,
+                    response.status_text(),
+                    problem,
+                ));
+            }
+            let rows = json
+                .ok()
+                .and_then(|v| decode::from_value(v).ok())
+                .ok_or(ApiError::Unreadable)?;
+            let link = response.headers().get("Link").ok().flatten();
+            Ok(ListPage {
+                rows,
+                next: link.as_deref().and_then(next_page),
+            })
+        },
+    )
+    .await
+}
+
+/// The `rel="next"` target of a `Link` header (RFC 8288) as a path under `/api`, when it
+/// is one of the list's own pages: nothing else is followed.
+pub fn next_page(link: &str) -> Option<String> {
+    link.split(',').find_map(|value| {
+        let (target, params) = value.trim().strip_prefix('<')?.split_once('>')?;
+        let next = params.split(';').any(|param| {
+            param
+                .trim()
+                .strip_prefix("rel=")
+                .is_some_and(|rel| rel.trim_matches('"').split(' ').any(|r| r == "next"))
+        });
+        let path = target.strip_prefix("/api")?;
+        (next && path.starts_with("/conversations?")).then(|| path.to_owned())
+    })
 }
 
 /// `GET /api/conversations/{id}`.

@@ -1,10 +1,26 @@
-//! The dev page's conversation list: "My" and "All" tabs, and one button per conversation.
+//! The dev page's conversation list: "My" and "All" tabs, one button per conversation, and
+//! "Show more" while the server has more pages.
 
 use leptos::{either::Either, prelude::*};
 use social_api::{ConversationId, ConversationSummary, ListView};
+use wasm_bindgen::JsCast;
 
 use super::{handler, message_item::space_class, source_icon::SourceIcon, status::EmptyState};
 use crate::time;
+
+/// Whether the list has more rows than it shows, and how reading them goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum More {
+    /// Every row is shown.
+    #[default]
+    Nothing,
+    /// The server has more: "Show more" reads them.
+    Available,
+    /// The next page is being read.
+    Loading,
+    /// Reading the next page failed; "Show more" tries again.
+    Failed,
+}
 
 /// Tabs to choose the view, then the rows of that view.
 #[component]
@@ -22,6 +38,12 @@ pub fn ConversationList(
     selected: Signal<Option<ConversationId>>,
     /// Runs when the agent opens a conversation.
     on_select: Callback<ConversationId>,
+    /// Whether the server has more rows for this view.
+    #[prop(optional, into)]
+    more: Signal<More>,
+    /// Runs when the agent asks for more rows (the next page is appended to `rows`).
+    #[prop(optional)]
+    on_more: Option<Callback<()>>,
 ) -> impl IntoView {
     let tab = move |this: ListView, label: &'static str| {
         view! {
@@ -39,12 +61,68 @@ pub fn ConversationList(
     // Rows keyed by conversation: a row that changes (its preview, its unread count)
     // updates in place, so the row the agent is on keeps the focus when the list reads again.
     let ids = move || rows.with(|rows| rows.iter().map(|r| r.id).collect::<Vec<_>>());
+    let list_ref = NodeRef::<leptos::html::Ul>::new();
+    // The first row the pending "Show more" adds: when the last page came and the button
+    // went away with the focus on it, the focus goes on to that row.
+    let resume = StoredValue::new(None::<usize>);
+    Effect::new(move |_| {
+        let more = more.get();
+        let shown = rows.with(Vec::len);
+        if more == More::Loading {
+            return;
+        }
+        let Some(first_new) = resume.get_value() else {
+            return;
+        };
+        resume.set_value(None);
+        let lost = document()
+            .active_element()
+            .is_none_or(|focused| focused.tag_name().eq_ignore_ascii_case("body"));
+        if more != More::Nothing || shown <= first_new || !lost {
+            return;
+        }
+        let selector = format!(":scope > li:nth-child({}) > button", first_new + 1);
+        let row = list_ref
+            .get_untracked()
+            .and_then(|list| list.query_selector(&selector).ok().flatten());
+        if let Some(row) = row.and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = row.focus();
+        }
+    });
+    let show_more = move || {
+        let state = more.get();
+        (state != More::Nothing).then(|| {
+            let loading = state == More::Loading;
+            view! {
+                {(state == More::Failed).then(|| view! {
+                    <p class="list__failed" role="alert">"Could not load more conversations."</p>
+                })}
+                <button
+                    type="button"
+                    class="list__more"
+                    // Not `disabled`: the focus stays on it while the page loads.
+                    aria-disabled=loading.then_some("true")
+                    on:click=handler(move |_| {
+                        if more.get_untracked() == More::Loading {
+                            return;
+                        }
+                        resume.set_value(Some(rows.with_untracked(Vec::len)));
+                        if let Some(on_more) = on_more {
+                            on_more.run(());
+                        }
+                    })
+                >
+                    {if loading { "Loading more…" } else { "Show more" }}
+                </button>
+            }
+        })
+    };
     let list = move || {
         if empty.get() {
             Either::Left(view! { <EmptyState text="No conversations in this list."/> })
         } else {
             Either::Right(view! {
-                <ul class="list" aria-label="Conversations">
+                <ul class="list" aria-label="Conversations" node_ref=list_ref>
                     <For each=ids key=|id| *id let:id>
                         <Row
                             row=Memo::new(move |_| rows.with(|rows| rows.iter().find(|r| r.id == id).cloned()))
@@ -54,6 +132,7 @@ pub fn ConversationList(
                         />
                     </For>
                 </ul>
+                {show_more}
             })
         }
     };

@@ -4,14 +4,15 @@
 use leptos::{either::EitherOf3, prelude::*};
 use social_api::{
     names::{name_of, parse_name},
-    ConversationSummary, ListView, Me, Role,
+    ListView, Me, Role,
 };
 
 use super::play_consumer::PlayConsumer;
 use crate::{
     client,
+    client::ListPage,
     components::{
-        conversation_list::ConversationList,
+        conversation_list::{ConversationList, More},
         conversation_panel::ConversationPanel,
         handler,
         status::{ErrorState, Loading},
@@ -63,8 +64,9 @@ struct Session {
     /// Kept in memory only.
     token: String,
     me: Me,
-    mine: Vec<ConversationSummary>,
-    all: Vec<ConversationSummary>,
+    /// The first page of each list.
+    mine: ListPage,
+    all: ListPage,
 }
 
 /// Signs in to the demo account and loads both lists.
@@ -77,8 +79,8 @@ fn DemoSession(account: String, role: Role) -> impl IntoView {
         async move {
             let token = client::demo_session(&account, role).await?;
             let me = client::me(&token).await?;
-            let mine = client::conversations(&token, ListView::Mine).await?;
-            let all = client::conversations(&token, ListView::All).await?;
+            let mine = client::conversations(&token, ListView::Mine, 0).await?;
+            let all = client::conversations(&token, ListView::All, 0).await?;
             Ok::<_, Failure>(Session {
                 token,
                 me,
@@ -99,6 +101,29 @@ fn DemoSession(account: String, role: Role) -> impl IntoView {
     }
 }
 
+/// Both lists as far as they were read.
+#[derive(Clone)]
+struct Lists {
+    mine: ListPage,
+    all: ListPage,
+}
+
+impl Lists {
+    fn of(&self, view: ListView) -> &ListPage {
+        match view {
+            ListView::Mine => &self.mine,
+            ListView::All => &self.all,
+        }
+    }
+
+    fn of_mut(&mut self, view: ListView) -> &mut ListPage {
+        match view {
+            ListView::Mine => &mut self.mine,
+            ListView::All => &mut self.all,
+        }
+    }
+}
+
 /// The list beside the widget, for one session.
 #[component]
 fn Workspace(session: Session) -> impl IntoView {
@@ -112,30 +137,73 @@ fn Workspace(session: Session) -> impl IntoView {
     // Moves on after each change the widget made (a send, an open conversation read):
     // the lists read again, so previews, order, unread and undelivered marks follow.
     let revision = RwSignal::new(0u64);
-    let first = mine.first().map(|row| row.id);
-    let initial = StoredValue::new((mine, all));
-    let lists = LocalResource::new(move || {
+    let first = mine.rows.first().map(|row| row.id);
+    let lists = RwSignal::new(Lists { mine, all });
+    // Each list read again as far as it was shown; a failed re-read keeps the rows.
+    let reread = LocalResource::new(move || {
         let (revision, token) = (revision.get(), token.get_value());
+        let shown = lists.with_untracked(|l| (l.mine.rows.len(), l.all.rows.len()));
         async move {
             if revision == 0 {
-                return Ok(initial.get_value());
+                return None;
             }
-            let mine = client::conversations(&token, ListView::Mine).await?;
-            let all = client::conversations(&token, ListView::All).await?;
-            Ok::<_, Failure>((mine, all))
+            let mine = client::conversations(&token, ListView::Mine, shown.0).await;
+            let all = client::conversations(&token, ListView::All, shown.1).await;
+            Some(Lists {
+                mine: mine.ok()?,
+                all: all.ok()?,
+            })
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Some(read)) = reread.get() {
+            lists.set(read);
         }
     });
     let view = RwSignal::new(ListView::Mine);
-    let rows = Signal::derive(move || {
+    let rows = Signal::derive(move || lists.with(|l| l.of(view.get()).rows.clone()));
+    // The next page of a list, appended to it: keyed rows, so those shown stay as they are.
+    let read_more = Action::new_local(move |(list, next): &(ListView, String)| {
+        let (list, next, token) = (*list, next.clone(), token.get_value());
+        async move {
+            // The list whose page failed: it says so, the other does not.
+            let page = client::conversations_at(&token, &next)
+                .await
+                .map_err(|_| list)?;
+            lists.update(|l| {
+                let shown = l.of_mut(list);
+                // Unless the list was read again meanwhile, from its first page.
+                if shown.next.as_deref() != Some(next.as_str()) {
+                    return;
+                }
+                let new: Vec<_> = page
+                    .rows
+                    .into_iter()
+                    .filter(|row| !shown.rows.iter().any(|r| r.id == row.id))
+                    .collect();
+                shown.rows.extend(new);
+                shown.next = page.next;
+            });
+            Ok::<_, ListView>(())
+        }
+    });
+    let more = Signal::derive(move || {
         let view = view.get();
-        let pick = |(mine, all): &(Vec<ConversationSummary>, Vec<ConversationSummary>)| match view {
-            ListView::Mine => mine.clone(),
-            ListView::All => all.clone(),
-        };
-        // A failed re-read keeps the rows last read.
-        match lists.get() {
-            Some(Ok(lists)) => pick(&lists),
-            _ => initial.with_value(pick),
+        let reading = read_more.input().with(|i| i.as_ref().map(|(v, _)| *v));
+        if lists.with(|l| l.of(view).next.is_none()) {
+            More::Nothing
+        } else if reading == Some(view) {
+            More::Loading
+        } else if read_more.value().with(|v| v == &Some(Err(view))) {
+            More::Failed
+        } else {
+            More::Available
+        }
+    });
+    let on_more = Callback::new(move |()| {
+        let view = view.get_untracked();
+        if let Some(next) = lists.with_untracked(|l| l.of(view).next.clone()) {
+            read_more.dispatch((view, next));
         }
     });
     // The first of my list at first; it stays open while the list reorders around it.
@@ -185,6 +253,8 @@ fn Workspace(session: Session) -> impl IntoView {
                 rows
                 selected=open
                 on_select=Callback::new(move |id| picked.set(Some(id)))
+                more
+                on_more
             />
             <PlayConsumer open token on_sent=Callback::new(move |()| revision.update(|n| *n += 1))/>
         </nav>

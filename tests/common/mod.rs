@@ -536,7 +536,7 @@ impl FakeNetwork {
                     ? Promise.reject(new TypeError('Failed to fetch'))
                     : Promise.resolve(new Response(reply.body, {
                         status: reply.status,
-                        headers: { 'Content-Type': reply.type },
+                        headers: Object.assign({ 'Content-Type': reply.type }, reply.headers),
                     }));
                 if (!reply.hold) return answer();
                 return new Promise((resolve, reject) => {
@@ -565,6 +565,19 @@ impl FakeNetwork {
         let body = Self::json(body);
         self.queue(&format!(
             "{{status: {status}, body: {body}, type: 'application/json'}}"
+        ));
+    }
+
+    /// [`FakeNetwork::reply`] with more headers (a `Link`, say).
+    pub fn reply_with(&self, status: u16, body: &str, headers: &[(&str, &str)]) {
+        let body = Self::json(body);
+        let headers: serde_json::Map<String, serde_json::Value> = headers
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).into()))
+            .collect();
+        self.queue(&format!(
+            "{{status: {status}, body: {body}, type: 'application/json', headers: {}}}",
+            serde_json::Value::Object(headers)
         ));
     }
 
