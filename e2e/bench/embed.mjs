@@ -280,7 +280,9 @@ try {
     for (const build of builds) {
       const { runs, failed } = build[host.name];
       const missing = (key) => runs.filter((t) => !Number.isFinite(t[key])).length;
+      const beforeMount = runs.filter((t) => t.firstPaint < t.mounted).length;
       const notes = [
+        `first paint before the widget mounted in ${beforeMount} of ${runs.length} runs`,
         failed.length && `${failed.length} failed run(s) (${[...new Set(failed)].join('; ')})`,
         missing('firstPaint') && `${missing('firstPaint')} run(s) without a first paint entry`,
         missing('firstContentfulPaint') && `${missing('firstContentfulPaint')} without a first contentful paint entry`,
