@@ -58,6 +58,8 @@ pub fn FramedHost() -> impl IntoView {
 /// Who signed in (the rules need the agent's kind and role), then the workspace's focus.
 #[component]
 fn SignedIn(host: Host, session: Session, token: String) -> impl IntoView {
+    // Resolved while the session is read, not after: two round trips at start-up become one.
+    let focus = Focus::follow(host, token.clone());
     let me = {
         let token = token.clone();
         LocalResource::new(move || {
@@ -68,7 +70,9 @@ fn SignedIn(host: Host, session: Session, token: String) -> impl IntoView {
     let on_retry = Callback::new(move |()| me.refetch());
     move || match me.get() {
         None => EitherOf3::A(view! { <Loading label="Signing in…"/> }),
-        Some(Ok(me)) => EitherOf3::B(view! { <Focused host session me token=token.clone()/> }),
+        Some(Ok(me)) => {
+            EitherOf3::B(view! { <Focused host session focus me token=token.clone()/> })
+        }
         Some(Err(error)) => EitherOf3::C(view! {
             <ErrorState what="Could not start the session." error on_retry/>
         }),
@@ -77,8 +81,7 @@ fn SignedIn(host: Host, session: Session, token: String) -> impl IntoView {
 
 /// The conversation the workspace focuses, or why there is none to show.
 #[component]
-fn Focused(host: Host, session: Session, me: Me, token: String) -> impl IntoView {
-    let focus = Focus::follow(host, token.clone());
+fn Focused(host: Host, session: Session, focus: Focus, me: Me, token: String) -> impl IntoView {
     let actor = Actor {
         agent: me.agent.clone(),
         token: token.clone(),
