@@ -206,7 +206,7 @@ fn write_widget(dir: &std::path::Path) {
     std::fs::write(dir.join(format!("{}.br", &WASM[1..])), WASM_BR_BYTES).expect("wasm.br");
     std::fs::write(
         dir.join(&CSS[1..]),
-        "body { color: black; margin: 0; padding: 0; } ".repeat(20),
+        "body { color: black; margin: 0; padding: 0; } ".repeat(40),
     )
     .expect("css");
 }

@@ -1,4 +1,5 @@
-//! The built widget: compression, cache headers, CSP, and the answer when it is missing.
+//! The built widget: compression, cache headers, CSP, and the answer when it is missing;
+//! which API answers are compressed.
 
 use crate::helpers::*;
 use reqwest::StatusCode;
@@ -354,4 +355,34 @@ async fn the_favicon_browsers_ask_for_is_no_content_not_an_error() {
         StatusCode::NOT_FOUND,
         "other files stay 404"
     );
+}
+
+#[tokio::test]
+async fn small_answers_go_uncompressed_and_larger_ones_compressed() {
+    let app = TestApp::spawn().await;
+    let token = app.token("demo", social_api::Role::Admin).await;
+    let list = app
+        .client
+        .get(format!("{}/api/conversations?view=all", app.base))
+        .bearer_auth(&token)
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(list.status(), StatusCode::OK);
+    assert_eq!(header_of(&list, "content-encoding"), Some("br"));
+    assert!(list.bytes().await.expect("body").len() > 100);
+
+    let refused = app
+        .get_with("/api/conversations", "accept-encoding", "br")
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(header_of(&refused, "content-encoding"), None);
+    let body = refused.text().await.expect("body");
+    assert!(
+        body.len() < 1024,
+        "a problem is small: {} bytes",
+        body.len()
+    );
+    assert!(body.contains("\"status\":401"), "{body}");
 }
