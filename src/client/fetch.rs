@@ -66,16 +66,21 @@ pub(super) fn fetch_json<'a>(
             if (200..300).contains(&status) {
                 return json.map_err(|_| ApiError::Unreadable);
             }
-            let problem = json
-                .ok()
-                .and_then(|v| decode::from_value::<Problem>(v).ok());
-            Err(ApiError::from_answer(
-                status,
-                response.status_text(),
-                problem,
-            ))
+            Err(refusal(status, response, json))
         },
     )
+}
+
+/// What an error answer (not 2xx) says: its status, and its problem+json when it has one.
+pub(super) fn refusal(
+    status: u16,
+    response: &Response,
+    json: Result<JsValue, JsValue>,
+) -> ApiError {
+    let problem = json
+        .ok()
+        .and_then(|v| decode::from_value::<Problem>(v).ok());
+    ApiError::from_answer(status, response.status_text(), problem)
 }
 
 /// One request, with `more_headers` adding the caller's own (`If-Match` when it edits a

@@ -74,14 +74,7 @@ pub async fn conversations_at(token: &str, path: &str) -> Result<ListPage, ApiEr
         |_| (),
         |status, response, json| {
             if !(200..300).contains(&status) {
-                let problem = json
-                    .ok()
-                    .and_then(|v| decode::from_value::<social_api::Problem>(v).ok());
-                return Err(ApiError::from_answer(
-                    status,
-                    response.status_text(),
-                    problem,
-                ));
+                return Err(fetch::refusal(status, response, json));
             }
             let rows = json
                 .ok()
