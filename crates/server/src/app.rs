@@ -3,7 +3,7 @@
 
 use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderValue, Request, StatusCode};
-use axum::middleware::{from_fn, map_request, map_response};
+use axum::middleware::{from_fn, from_fn_with_state, map_request, map_response};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
@@ -27,6 +27,7 @@ use crate::events::Hub;
 use crate::outbound::SendPolicy;
 use crate::password::Verifier;
 use crate::platforms::{self, Platform, RealPlatform, RecordingPlatform, RetryPolicy};
+use crate::read_cache::{self, ReadCache};
 use crate::routes::webhooks::WebhookKeys;
 use crate::static_files::Site;
 use crate::store::{self, Store, StoreError};
@@ -67,6 +68,9 @@ pub struct AppState {
     pub claim_timeout: Duration,
     /// How long a request's body and its answer may take.
     pub limits: RequestLimits,
+    /// Answers kept until the next write; `None` when other processes may write the
+    /// database (PostgreSQL).
+    pub read_cache: Option<Arc<ReadCache>>,
 }
 
 /// How long one request may take (`--body-timeout`, `--request-timeout`).
@@ -110,7 +114,7 @@ impl AppState {
     /// goes into the widget's `frame-ancestors`.
     pub async fn from_config(config: &Config) -> Result<Self, StartError> {
         config.validate().map_err(StartError::Config)?;
-        let store = store::connect(&config.database_url).await?;
+        let store::Opened { store, writes } = store::open(&config.database_url).await?;
         if config.demo {
             let outcome = demo::seed(store.as_ref()).await?;
             tracing::info!(
@@ -159,6 +163,9 @@ impl AppState {
                 body: config.body_timeout,
                 answer: config.request_timeout,
             },
+            read_cache: writes
+                .filter(|_| !config.read_cache_max_age.is_zero())
+                .map(|writes| Arc::new(ReadCache::new(writes, config.read_cache_max_age))),
         })
     }
 
@@ -193,6 +200,7 @@ pub fn router(state: AppState) -> Router {
     let site = state.site.router();
     let limits = state.limits;
     let demo = state.demo;
+    let cached = from_fn_with_state(state.clone(), read_cache::serve);
     let mut app = Router::new().route("/healthz", get(routes::health::healthz));
     if state.demo {
         // So `--liveperson-sdk /dev-workspace/lp-agent-sdk-standin.js` works: LivePerson's
@@ -231,6 +239,8 @@ pub fn router(state: AppState) -> Router {
                     .and(NotForContentType::SSE),
             ),
         )
+        // Outside compression: a kept answer is the bytes sent.
+        .layer(cached)
         .layer(map_response(error::problem_for_bare_status))
         .layer(from_fn(crate::metrics::track))
         .layer(SetResponseHeaderLayer::if_not_present(

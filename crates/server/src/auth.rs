@@ -33,7 +33,7 @@ pub fn token_sha256(token: &str) -> String {
 }
 
 /// The token of an `Authorization: Bearer <token>` value, if it looks like one of ours.
-fn bearer_token(header: &str) -> Option<&str> {
+pub(crate) fn bearer_token(header: &str) -> Option<&str> {
     let (scheme, token) = header.trim().split_once(' ')?;
     let token = token.trim();
     let ours = token.len() == TOKEN_CHARS
@@ -85,6 +85,8 @@ fn after(now: Timestamp, duration: Duration) -> Timestamp {
 pub struct BearerSession {
     pub session: Session,
     pub token_sha256: String,
+    /// When it ends, after this use.
+    pub ends: SessionEnds,
 }
 
 impl<S> FromRequestParts<S> for BearerSession
@@ -115,12 +117,15 @@ where
         if now >= stored.ends.idle_expires_at {
             return Err(ApiError::Unauthorized(AuthFailure::Expired));
         }
-        if let Some(next) = state.sessions.extended(now, stored.ends) {
+        let mut ends = stored.ends;
+        if let Some(next) = state.sessions.extended(now, ends) {
             state.store.extend_session(&token_sha256, next).await?;
+            ends.idle_expires_at = next;
         }
         Ok(BearerSession {
             session: stored.session,
             token_sha256,
+            ends,
         })
     }
 }

@@ -181,6 +181,11 @@ pub struct Config {
     )]
     pub max_connections: u32,
 
+    /// How long an answer to a repeated read may be given again from memory while nothing
+    /// is written (SQLite only; every write ends them at once). `0` turns it off.
+    #[arg(long, env = "SOCIAL_READ_CACHE_MAX_AGE", default_value = "1s", value_parser = parse_duration_or_zero)]
+    pub read_cache_max_age: Duration,
+
     /// Serve `GET /metrics` (Prometheus) on this address, e.g. 127.0.0.1:9100; off unless
     /// given. Never on the public listener.
     #[arg(long, env = "SOCIAL_METRICS_ADDR")]
@@ -314,6 +319,14 @@ fn parse_duration(value: &str) -> Result<Duration, String> {
         return Err("give a duration longer than zero".into());
     }
     Ok(duration)
+}
+
+/// [`parse_duration`], where `0` means "off".
+fn parse_duration_or_zero(value: &str) -> Result<Duration, String> {
+    if value.trim() == "0" {
+        return Ok(Duration::ZERO);
+    }
+    parse_duration(value)
 }
 
 /// Where a script comes from, as a page's `<script src>` names it.
@@ -532,6 +545,21 @@ mod tests {
         );
         assert_eq!(config.log_format, LogFormat::Json);
         assert!(parse(&["--max-connections", "0"]).is_err());
+    }
+
+    #[test]
+    fn the_read_cache_is_on_for_a_second_unless_turned_off_with_zero() {
+        let read = |args: &[&str]| parse(args).map(|config| config.read_cache_max_age);
+        assert_eq!(read(&[]).expect("parses"), Duration::from_secs(1));
+        assert_eq!(
+            read(&["--read-cache-max-age", "0"]).expect("parses"),
+            Duration::ZERO
+        );
+        assert_eq!(
+            read(&["--read-cache-max-age", "250ms"]).expect("parses"),
+            Duration::from_millis(250)
+        );
+        assert!(read(&["--read-cache-max-age", "soon"]).is_err());
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod password;
 pub mod platforms;
 pub mod profiles;
 pub mod purge;
+pub mod read_cache;
 pub mod routes;
 pub mod secret;
 pub mod serve;

@@ -51,6 +51,11 @@ struct ActionLabels {
     action: &'static str,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    outcome: &'static str,
+}
+
 type Latency = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 struct Metrics {
@@ -62,6 +67,7 @@ struct Metrics {
     sweeper: Family<ActionLabels, Counter>,
     streams: Gauge,
     refused: Counter,
+    read_cache: Family<CacheLabels, Counter>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -113,6 +119,12 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Connections over --max-connections, refused",
         refused.clone(),
     );
+    let read_cache = Family::<CacheLabels, Counter>::default();
+    registry.register(
+        "read_cache",
+        "Reads answered from memory (hit) or read from the database and kept (miss)",
+        read_cache.clone(),
+    );
     Metrics {
         registry,
         requests,
@@ -122,6 +134,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         sweeper,
         streams,
         refused,
+        read_cache,
     }
 });
 
@@ -191,6 +204,14 @@ pub fn sweeper_action(action: &'static str) {
 /// A connection over the cap was refused.
 pub fn connection_refused() {
     METRICS.refused.inc();
+}
+
+/// A read was answered from memory (`hit`), or read and kept (`miss`).
+pub fn read_cache(outcome: &'static str) {
+    METRICS
+        .read_cache
+        .get_or_create(&CacheLabels { outcome })
+        .inc();
 }
 
 /// Counted as an open event stream while it lives.

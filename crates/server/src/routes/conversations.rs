@@ -7,14 +7,15 @@ use axum::extract::State;
 use axum::http::header::LINK;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 use social_api::{Conversation, ConversationId, ListView, MessagePage};
 
 use crate::app::AppState;
-use crate::auth::AgentSession;
+use crate::auth::{AgentSession, BearerSession};
 use crate::cursor::{BadCursor, ListCursor, MessageCursor};
 use crate::error::{ApiError, ApiPath, ApiQuery};
+use crate::read_cache::Keep;
 
 /// Rows of a list page, and messages of a transcript page, unless the request asks less.
 pub const DEFAULT_PAGE: u32 = 50;
@@ -55,7 +56,7 @@ pub struct ListParams {
 /// `Link` header (RFC 8288, `rel="next"`), absent on the last page.
 pub async fn list(
     State(state): State<AppState>,
-    AgentSession(session): AgentSession,
+    bearer: BearerSession,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Response, ApiError> {
     let limit = page_size(params.limit)?;
@@ -66,7 +67,7 @@ pub async fn list(
         .transpose()?;
     let rows = state
         .store
-        .conversations_page(&session, params.view, limit + 1, after)
+        .conversations_page(&bearer.session, params.view, limit + 1, after)
         .await?;
     let more = rows.len() > limit as usize;
     let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
@@ -85,6 +86,7 @@ pub async fn list(
             response.headers_mut().insert(LINK, value);
         }
     }
+    response.extensions_mut().insert(Keep::for_session(&bearer));
     Ok(response)
 }
 
@@ -98,17 +100,17 @@ pub struct DetailParams {
 /// one.
 pub async fn detail(
     State(state): State<AppState>,
-    AgentSession(session): AgentSession,
+    bearer: BearerSession,
     ApiPath(id): ApiPath<ConversationId>,
     ApiQuery(params): ApiQuery<DetailParams>,
-) -> Result<Json<Conversation>, ApiError> {
+) -> Result<(Extension<Keep>, Json<Conversation>), ApiError> {
     let limit = page_size(params.limit)?;
-    state
+    let conversation = state
         .store
-        .conversation_page(&session, id, limit, &[])
+        .conversation_page(&bearer.session, id, limit, &[])
         .await?
-        .map(Json)
-        .ok_or(NO_CONVERSATION)
+        .ok_or(NO_CONVERSATION)?;
+    Ok((Extension(Keep::for_session(&bearer)), Json(conversation)))
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,12 +8,14 @@ mod cluster;
 mod postgres;
 mod rows;
 mod sqlite;
+mod watched;
 
 pub use admin::{AdminStore, AuditFilter, Connect, Edit, SourceUpdate};
 pub use cluster::{alone, EventFeed, Fed, Job, JobLease, LeaseHolder};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use watched::{Watched, Writes};
 
 use crate::cursor::{ListCursor, MessageCursor};
 use crate::webhooks::Inbound;
@@ -777,6 +779,31 @@ pub struct AppliedInbound {
     /// The conversation the event started (account id, conversation), whose consumer's
     /// profile is then fetched from the platform.
     pub started: Option<(i64, ConversationId)>,
+}
+
+/// A store, and the count of its writes when no other process writes to it.
+pub struct Opened {
+    pub store: Arc<dyn Store>,
+    /// `Some` for SQLite, which one process serves; `None` for PostgreSQL, which several
+    /// instances may share.
+    pub writes: Option<Writes>,
+}
+
+/// [`connect`], counting the writes of a store that only this process writes to.
+pub async fn open(url: &str) -> Result<Opened, StoreError> {
+    if url.starts_with("sqlite:") {
+        let writes = Writes::default();
+        let sqlite = Arc::new(SqliteStore::connect(url).await?);
+        Ok(Opened {
+            store: Arc::new(Watched::new(sqlite, writes.clone())),
+            writes: Some(writes),
+        })
+    } else {
+        Ok(Opened {
+            store: connect(url).await?,
+            writes: None,
+        })
+    }
 }
 
 /// Opens the database a URL names, creating and migrating it as needed.

@@ -182,6 +182,7 @@ async fn a_demo_database_of_an_older_version_gets_emails_passwords_and_workspace
         .execute(&app.pool)
         .await
         .expect("forget ids");
+    app.wrote_behind();
     problem(
         app.sign_in(DANA, DEMO_PASSWORD).await,
         StatusCode::UNAUTHORIZED,

@@ -119,6 +119,7 @@ async fn a_claim_whose_process_died_is_taken_over_once_abandoned() {
     .execute(&app.pool)
     .await
     .expect("a claim");
+    app.wrote_behind();
     app.advance(CLAIM_TIMEOUT_MS + 1);
 
     let sent = app.send_message_with(&dana, james, &message, &key).await;

@@ -86,6 +86,8 @@ pub struct Options {
     pub body_timeout: Duration,
     pub request_timeout: Duration,
     pub max_connections: u32,
+    /// `--read-cache-max-age`.
+    pub read_cache_max_age: Duration,
 }
 
 /// `--graph-api-url` and `--x-api-url`.
@@ -121,6 +123,7 @@ impl Default for Options {
             body_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(60),
             max_connections: 1024,
+            read_cache_max_age: Duration::from_secs(1),
         }
     }
 }
@@ -294,6 +297,7 @@ impl TestApp {
             body_timeout: options.body_timeout,
             request_timeout: options.request_timeout,
             max_connections: options.max_connections,
+            read_cache_max_age: options.read_cache_max_age,
             metrics_addr: None,
             log_format: social_server::config::LogFormat::Text,
         };
@@ -556,6 +560,7 @@ impl TestApp {
         .execute(&self.pool)
         .await
         .expect("assign");
+        self.wrote_behind();
         assert_eq!(done.rows_affected(), 1, "conversation {conversation}");
     }
 
@@ -779,6 +784,14 @@ impl TestApp {
     /// Whether this server runs on PostgreSQL (else SQLite).
     pub fn on_postgres(&self) -> bool {
         self.database_url.starts_with("postgres")
+    }
+
+    /// The test wrote rows through [`TestApp::pool`], behind the server's back: the
+    /// answers the server keeps until its own next write must not hide them.
+    pub fn wrote_behind(&self) {
+        if let Some(cache) = &self.state.read_cache {
+            cache.forget();
+        }
     }
 
     /// Rows in `table`.

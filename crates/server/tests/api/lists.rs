@@ -50,6 +50,7 @@ async fn opening_a_conversation_clears_its_unread_count_for_that_agent_only() {
     .execute(&app.pool)
     .await
     .expect("a later message");
+    app.wrote_behind();
     assert_eq!(
         row(&app.list(&dana, Some("all")).await, "Kenji").unread_count,
         1

@@ -22,6 +22,7 @@ mod pages;
 mod platforms;
 mod policy;
 mod purge;
+mod read_cache;
 mod sign_in;
 mod static_files;
 #[path = "../support/fixtures.rs"]

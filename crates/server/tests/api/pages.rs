@@ -26,6 +26,7 @@ async fn lengthen(app: &TestApp, conversation: ConversationId, n: usize, from: i
         .await
         .expect("a comment");
     }
+    app.wrote_behind();
 }
 
 /// Every message of the conversation, as the database orders them.
@@ -260,6 +261,7 @@ async fn the_facts_are_those_of_the_whole_transcript() {
         .execute(&app.pool)
         .await
         .expect("deleted");
+    app.wrote_behind();
     let page = app.read(&dana, maria).await;
     let mut whole = page.clone();
     let cursor = page.older_cursor.clone().expect("older");

@@ -823,6 +823,7 @@ async fn stuck_reply(w: &World, text: &str) -> (ConversationId, i64) {
     .fetch_one(&w.app.pool)
     .await
     .expect("a stuck message");
+    w.app.wrote_behind();
     (maria, id)
 }
 
@@ -925,6 +926,7 @@ async fn lengthen(w: &World, conversation: ConversationId, n: i64) {
     .execute(&w.app.pool)
     .await
     .expect("more messages");
+    w.app.wrote_behind();
 }
 
 #[tokio::test]

@@ -267,6 +267,7 @@ async fn likes_are_refused_to_bots_and_on_messages_not_on_the_platform() {
         .execute(&app.pool)
         .await
         .expect("update");
+    app.wrote_behind();
     denied(app.like(&dana, first).await, "not-on-platform").await;
     assert!(app.platform.calls().is_empty());
 }
