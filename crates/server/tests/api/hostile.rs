@@ -143,17 +143,7 @@ async fn an_http2_client_that_stops_answering_pings_is_closed() {
     let timeout = Duration::from_secs(1);
     let app = TestApp::spawn_with(with_timeouts(timeout, Duration::from_secs(30))).await;
     let mut stream = TcpStream::connect(addr_of(&app)).await.expect("connect");
-    // GET /healthz with prior knowledge: HPACK's static table names :method GET (2),
-    // :scheme http (6) and :authority (1) and :path (4) with literal values.
-    let mut head = vec![0x82, 0x86, 0x41, 9];
-    head.extend(b"127.0.0.1");
-    head.extend([0x44, 8]);
-    head.extend(b"/healthz");
-    let mut sent = H2_PREFACE.to_vec();
-    sent.extend(h2_frame(SETTINGS, 0, 0, &[]));
-    // END_STREAM | END_HEADERS.
-    sent.extend(h2_frame(HEADERS, 0x5, 1, &head));
-    stream.write_all(&sent).await.expect("write");
+    stream.write_all(&h2_get_healthz()).await.expect("write");
 
     // Answered, then pinged, and never acknowledging closes it.
     let started = Instant::now();
@@ -177,6 +167,75 @@ async fn an_http2_client_that_stops_answering_pings_is_closed() {
             .iter()
             .any(|(kind, flags, _, _)| *kind == PING && flags & 1 == 0),
         "pinged: {frames:?}"
+    );
+}
+
+/// `GET /healthz` on stream 1, with prior knowledge: HPACK's static table names :method
+/// GET (2), :scheme http (6) and :authority (1) and :path (4) with literal values.
+fn h2_get_healthz() -> Vec<u8> {
+    let mut head = vec![0x82, 0x86, 0x41, 9];
+    head.extend(b"127.0.0.1");
+    head.extend([0x44, 8]);
+    head.extend(b"/healthz");
+    let mut sent = H2_PREFACE.to_vec();
+    sent.extend(h2_frame(SETTINGS, 0, 0, &[]));
+    // END_STREAM | END_HEADERS.
+    sent.extend(h2_frame(HEADERS, 0x5, 1, &head));
+    sent
+}
+
+const GOAWAY: u8 = 0x7;
+
+#[tokio::test]
+async fn an_idle_http2_client_that_answers_every_ping_is_still_closed() {
+    let timeout = Duration::from_secs(1);
+    let app = TestApp::spawn_with(with_timeouts(timeout, Duration::from_secs(30))).await;
+    let mut stream = TcpStream::connect(addr_of(&app)).await.expect("connect");
+    stream.write_all(&h2_get_healthz()).await.expect("write");
+
+    // A polite peer: it acknowledges the server's settings and every ping, and asks
+    // nothing more.
+    let started = Instant::now();
+    let mut received = Vec::new();
+    let mut answered = 0;
+    let polite = async {
+        let mut buffer = [0u8; 4096];
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&buffer[..n]),
+            }
+            let frames = h2_frames(&received);
+            for (kind, flags, _, payload) in frames.iter().skip(answered) {
+                let ack = match (*kind, flags & 1) {
+                    (SETTINGS, 0) => h2_frame(SETTINGS, 1, 0, &[]),
+                    (PING, 0) => h2_frame(PING, 1, 0, payload),
+                    _ => continue,
+                };
+                if stream.write_all(&ack).await.is_err() {
+                    break;
+                }
+            }
+            answered = frames.len();
+        }
+    };
+    tokio::time::timeout(3 * timeout + MARGIN, polite)
+        .await
+        .expect("the server closed the idle connection in time");
+    println!(
+        "an idle HTTP/2 peer was closed after {:?}",
+        started.elapsed()
+    );
+    let frames = h2_frames(&received);
+    assert!(
+        frames
+            .iter()
+            .any(|(kind, _, stream, _)| *kind == HEADERS && *stream == 1),
+        "the request was answered: {frames:?}"
+    );
+    assert!(
+        frames.iter().any(|(kind, _, _, _)| *kind == GOAWAY),
+        "told to go away, not cut off: {frames:?}"
     );
 }
 
