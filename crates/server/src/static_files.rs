@@ -2,7 +2,7 @@
 //! `immutable` caching for trunk's hashed file names, and a Content-Security-Policy on
 //! HTML computed once from the pages (the framed widget's `index.html` and, when built,
 //! the dev page's `dev/index.html` and the admin page's `admin/index.html`), with a hash
-//! for each of their inline scripts. The
+//! for each of their inline scripts and inline `<style>` elements. The
 //! framed widget's page is served from memory, with what [`Embedding`] writes into it.
 
 use axum::extract::{Request, State};
@@ -234,69 +234,105 @@ pub const IMAGE_HOSTS: &str = "https://*.fbcdn.net https://platform-lookaside.fb
      https://pbs.twimg.com https://abs.twimg.com";
 
 /// The policy for the widget's HTML: only our own scripts (and `script_sources`, such as
-/// LivePerson's SDK), the wasm, and the inline scripts of `pages` by hash; framed only by
-/// `frame_ancestors`.
+/// LivePerson's SDK), the wasm, and the inline scripts of `pages` by hash; only our own
+/// style sheets and the inline `<style>` elements of `pages` by hash (never a `style`
+/// attribute, nor a `<style>` something else adds); framed only by `frame_ancestors`.
 pub fn content_security_policy(
     pages: &[&str],
     script_sources: &[String],
     frame_ancestors: &str,
 ) -> String {
-    let mut hashes: Vec<String> = pages
+    let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
+    for source in script_sources
         .iter()
-        .flat_map(|page| inline_scripts(page))
+        .chain(&hashes(pages.iter().flat_map(|page| inline_scripts(page))))
+    {
+        script_src.push(' ');
+        script_src.push_str(source);
+    }
+    let mut style_src = String::from("'self'");
+    for hash in hashes(pages.iter().flat_map(|page| inline_styles(page))) {
+        style_src.push(' ');
+        style_src.push_str(&hash);
+    }
+    format!(
+        "default-src 'self'; script-src {script_src}; style-src {style_src}; \
+         img-src 'self' data: {IMAGE_HOSTS}; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors {frame_ancestors}"
+    )
+}
+
+/// CSP hash sources (`'sha256-…'`) of the bodies, sorted, each once.
+fn hashes<'a>(bodies: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut hashes: Vec<String> = bodies
         // Browsers hash the text after HTML's newline normalisation (CRLF and CR to LF).
         .map(|body| body.replace("\r\n", "\n").replace('\r', "\n"))
         .map(|body| format!("'sha256-{}'", STANDARD.encode(Sha256::digest(body))))
         .collect();
     hashes.sort();
     hashes.dedup();
-    let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
-    for source in script_sources.iter().chain(&hashes) {
-        script_src.push(' ');
-        script_src.push_str(source);
-    }
-    format!(
-        "default-src 'self'; script-src {script_src}; style-src 'self'; \
-         img-src 'self' data: {IMAGE_HOSTS}; connect-src 'self'; object-src 'none'; \
-         base-uri 'none'; frame-ancestors {frame_ancestors}"
-    )
+    hashes
 }
 
 /// The bodies of the `<script>` elements a browser runs from the page's own text: without
 /// a `src`, and not data blocks (such as the widget's `application/json` config, which
 /// the CSP does not govern).
 pub fn inline_scripts(html: &str) -> Vec<&str> {
+    raw_text_elements(html, "script")
+        .into_iter()
+        .filter(|(attributes, _)| {
+            let has_src = attributes.iter().any(|(name, _)| *name == "src");
+            let data_block = attributes
+                .iter()
+                .find(|(name, _)| *name == "type")
+                .is_some_and(|(_, value)| !runs_as_script(value));
+            !has_src && !data_block
+        })
+        .map(|(_, body)| body)
+        .collect()
+}
+
+/// The bodies of the page's `<style>` elements. Every one is hashed, whatever its `media`
+/// or `type`: allowing one that never applies is harmless, leaving out one that does is not.
+pub fn inline_styles(html: &str) -> Vec<&str> {
+    raw_text_elements(html, "style")
+        .into_iter()
+        .map(|(_, body)| body)
+        .collect()
+}
+
+/// The `<name>` elements of the page (a raw text element: `script` or `style`, whose body
+/// ends at the first `</name`), each as its (lowercased) attributes and its body.
+fn raw_text_elements<'a>(html: &'a str, name: &str) -> Vec<(Vec<(String, String)>, &'a str)> {
     // ASCII lowercasing keeps every byte offset, so offsets found in `lower` slice `html`.
     let lower = html.to_ascii_lowercase();
-    let mut bodies = Vec::new();
+    let open = format!("<{name}");
+    let close = format!("</{name}");
+    let mut found = Vec::new();
     let mut at = 0;
-    while let Some(found) = lower[at..].find("<script") {
-        let name_end = at + found + "<script".len();
+    while let Some(start) = lower[at..].find(&open) {
+        let name_end = at + start + open.len();
         let boundary = lower[name_end..].chars().next();
         if !boundary.is_some_and(|c| c == '>' || c == '/' || c.is_ascii_whitespace()) {
-            at = name_end; // `<scripts>` or similar: not a script element
+            at = name_end; // `<scripts>` or similar: not this element
             continue;
         }
         let Some(tag_len) = lower[name_end..].find('>') else {
             break;
         };
         let body_start = name_end + tag_len + 1;
-        let Some(body_len) = lower[body_start..].find("</script") else {
+        let Some(body_len) = lower[body_start..].find(&close) else {
             break;
         };
         let body_end = body_start + body_len;
-        let attributes = attributes(&lower[name_end..name_end + tag_len]);
-        let has_src = attributes.iter().any(|(name, _)| *name == "src");
-        let data_block = attributes
-            .iter()
-            .find(|(name, _)| *name == "type")
-            .is_some_and(|(_, value)| !runs_as_script(value));
-        if !has_src && !data_block {
-            bodies.push(&html[body_start..body_end]);
-        }
+        let attributes = attributes(&lower[name_end..name_end + tag_len])
+            .into_iter()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        found.push((attributes, &html[body_start..body_end]));
         at = body_end;
     }
-    bodies
+    found
 }
 
 /// The attributes of a start tag (the text between its name and `>`): name and value,
@@ -532,6 +568,98 @@ mod tests {
             csp.contains("script-src 'self' 'wasm-unsafe-eval' https://cdn.example/sdk.js;"),
             "{csp}"
         );
+    }
+
+    /// The sources of one directive of `csp`, after its name.
+    fn directive<'a>(csp: &'a str, name: &str) -> Vec<&'a str> {
+        let found = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.split_whitespace().next() == Some(name));
+        found
+            .expect("the directive")
+            .split_whitespace()
+            .skip(1)
+            .collect()
+    }
+
+    #[test]
+    fn inline_styles_are_found_and_style_attributes_are_not() {
+        let html = r#"<html><head><STYLE>.a{}</STYLE><style media="(prefers-color-scheme: dark)">.b{}</style>
+            <link rel="stylesheet" href="/main.css"><styles>no</styles></head>
+            <body><div style="color: red"></div><script>var style = 1;</script></body></html>"#;
+        assert_eq!(inline_styles(html), vec![".a{}", ".b{}"]);
+    }
+
+    #[test]
+    fn the_policy_hashes_each_inline_style_in_style_src_only() {
+        // printf '.a{color:red}' | openssl dgst -sha256 -binary | base64
+        let csp = content_security_policy(
+            &["<style>.a{color:red}</style><script>one()</script>"],
+            &[],
+            "'self'",
+        );
+        assert_eq!(
+            directive(&csp, "style-src"),
+            [
+                "'self'",
+                "'sha256-AYkV/wUaXEz1i9pndN1veIXFHZVFTj4Ojce2rMK7bSc='"
+            ]
+        );
+        // printf 'one()' | openssl dgst -sha256 -binary | base64: the script's hash is the
+        // only one in script-src.
+        assert_eq!(
+            directive(&csp, "script-src"),
+            [
+                "'self'",
+                "'wasm-unsafe-eval'",
+                "'sha256-HR7iaask9daLMRRskMI++QeJtjWDOjyPA6lGzYGzKW4='"
+            ]
+        );
+    }
+
+    #[test]
+    fn without_inline_styles_only_the_sites_own_style_sheets_are_allowed() {
+        let csp = content_security_policy(
+            &[r#"<div style="color: red"></div><script>one()</script>"#],
+            &[],
+            "'self'",
+        );
+        assert_eq!(directive(&csp, "style-src"), ["'self'"]);
+        assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-hashes"));
+    }
+
+    #[test]
+    fn the_style_hash_is_of_the_text_after_newline_normalisation() {
+        let lf = content_security_policy(&["<style>.a{}\n.b{}</style>"], &[], "'none'");
+        let crlf = content_security_policy(&["<style>.a{}\r\n.b{}</style>"], &[], "'none'");
+        let cr = content_security_policy(&["<style>.a{}\r.b{}</style>"], &[], "'none'");
+        assert_eq!(lf, crlf);
+        assert_eq!(lf, cr);
+        assert_ne!(
+            lf,
+            content_security_policy(&["<style>.a{} .b{}</style>"], &[], "'none'")
+        );
+    }
+
+    #[test]
+    fn every_pages_inline_styles_are_allowed_each_once() {
+        let csp = content_security_policy(
+            &[
+                "<style>.a{}</style>",
+                "<style>.b{}</style><style>.a{}</style>",
+            ],
+            &[],
+            "'none'",
+        );
+        let style_src = directive(&csp, "style-src");
+        assert_eq!(style_src.len(), 3, "{csp}");
+        let only = |page: &str| {
+            let csp = content_security_policy(&[page], &[], "'none'");
+            directive(&csp, "style-src")[1].to_owned()
+        };
+        assert!(style_src.contains(&only("<style>.a{}</style>").as_str()));
+        assert!(style_src.contains(&only("<style>.b{}</style>").as_str()));
     }
 
     #[test]
