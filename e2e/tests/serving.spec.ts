@@ -1,5 +1,6 @@
 // What the server sends with the release build: compression, caching, security headers.
 import { expect, test } from '@playwright/test';
+import { createHash } from 'node:crypto';
 
 test('index.html is not cached and carries the CSP with frame-ancestors', async ({ request }) => {
   const response = await request.get('/');
@@ -13,6 +14,21 @@ test('index.html is not cached and carries the CSP with frame-ancestors', async 
   expect(csp).toContain("'wasm-unsafe-eval'");
   expect(csp).toMatch(/'sha256-[A-Za-z0-9+/=]+'/);
   expect(csp).not.toContain('unsafe-inline');
+});
+
+test('style-src allows the site\'s own style sheets and exactly the pages\' inline <style> elements', async ({ request }) => {
+  const csp = (await request.get('/')).headers()['content-security-policy'];
+  const styleSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('style-src '))!.split(/\s+/).slice(1);
+  // The hash a browser computes: of the element's text after newline normalisation.
+  const hashes = new Set<string>();
+  for (const path of ['/', '/dev/', '/admin/']) {
+    const html = await (await request.get(path)).text();
+    for (const [, body] of html.matchAll(/<style[^>]*>([\s\S]*?)<\/style/gi)) {
+      hashes.add(`'sha256-${createHash('sha256').update(body.replace(/\r\n?/g, '\n')).digest('base64')}'`);
+    }
+  }
+  expect(hashes.size, 'the framed widget inlines its skeleton\'s styles').toBeGreaterThan(0);
+  expect(styleSrc.sort()).toEqual(["'self'", ...hashes].sort());
 });
 
 test('the hashed wasm is immutable and sent brotli-compressed', async ({ request }) => {
