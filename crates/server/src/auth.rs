@@ -5,6 +5,7 @@
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use rand::RngCore as _;
@@ -32,8 +33,18 @@ pub fn token_sha256(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The token a request's `Authorization` header carries, or why there is none of ours.
+pub(crate) fn request_token(headers: &HeaderMap) -> Result<&str, AuthFailure> {
+    let header = headers.get(AUTHORIZATION).ok_or(AuthFailure::Missing)?;
+    header
+        .to_str()
+        .ok()
+        .and_then(bearer_token)
+        .ok_or(AuthFailure::Malformed)
+}
+
 /// The token of an `Authorization: Bearer <token>` value, if it looks like one of ours.
-pub(crate) fn bearer_token(header: &str) -> Option<&str> {
+fn bearer_token(header: &str) -> Option<&str> {
     let (scheme, token) = header.trim().split_once(' ')?;
     let token = token.trim();
     let ours = token.len() == TOKEN_CHARS
@@ -97,15 +108,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or(ApiError::Unauthorized(AuthFailure::Missing))?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(bearer_token)
-            .ok_or(ApiError::Unauthorized(AuthFailure::Malformed))?;
+        let token = request_token(&parts.headers).map_err(ApiError::Unauthorized)?;
         let state = AppState::from_ref(state);
         let token_sha256 = token_sha256(token);
         let stored = state

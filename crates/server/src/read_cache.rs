@@ -17,7 +17,7 @@
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{ACCEPT_ENCODING, AUTHORIZATION};
+use axum::http::header::ACCEPT_ENCODING;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -26,7 +26,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::app::AppState;
-use crate::auth::{token_sha256, BearerSession};
+use crate::auth::{request_token, token_sha256, BearerSession};
 use crate::error::ApiError;
 use crate::store::{SessionEnds, Writes};
 
@@ -188,12 +188,7 @@ fn key_of(request: &Request) -> Option<Key> {
     if request.method() != Method::GET {
         return None;
     }
-    let token = request
-        .headers()
-        .get(AUTHORIZATION)?
-        .to_str()
-        .ok()
-        .and_then(crate::auth::bearer_token)?;
+    let token = request_token(request.headers()).ok()?;
     Some(Key {
         token_sha256: token_sha256(token),
         path_and_query: request.uri().path_and_query()?.as_str().to_owned(),
