@@ -1,6 +1,8 @@
 // Signing in inside a workspace that hands over no session, and a session that expires:
 // the sign-in comes back, the conversation in focus and the draft stay, nothing reloads.
 import { expect, test } from '@playwright/test';
+import { createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { OwnServer } from './own-server';
 import { finalState, serverWithWorkspace, WorkspacePage } from './workspace-page';
 
@@ -58,4 +60,42 @@ test('an expired session brings the sign-in back with the draft and the conversa
   await notReloaded();
   await finalState(page, 'session-expired');
   expect(ws.problems).toEqual([]);
+});
+
+test('a workspace that hands over a session never shows the sign-in form, not even for a moment', async ({ page }) => {
+  // Records, in the widget's frame, every state the frame went through before the test looks.
+  await page.addInitScript((widgetOrigin) => {
+    if (location.origin !== widgetOrigin) return;
+    const seen = ((window as any).__seen = { signIn: false, waiting: false });
+    new MutationObserver(() => {
+      if (document.querySelector('section.sign-in')) seen.signIn = true;
+      if (document.querySelector('[role="status"]')?.textContent?.includes('Waiting for the workspace…')) seen.waiting = true;
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  }, server.url);
+  const ws = new WorkspacePage(page);
+  await ws.open(`${workspaceUrl}/`);
+  await expect(ws.widget.getByText(/^Signed in as /)).toBeVisible();
+  const seen = await ws.frame().evaluate(() => (window as any).__seen);
+  expect(seen.signIn, 'the sign-in form was never on screen').toBe(false);
+  expect(ws.problems).toEqual([]);
+});
+
+test('a framing page that never speaks gets the sign-in form after a moment of waiting', async ({ page }) => {
+  const silent = createServer((_, res) => {
+    res.setHeader('Content-Type', 'text/html');
+    res.end(`<!doctype html><title>silent workspace</title><iframe title="Social widget" src="${own.url}/"></iframe>`);
+  });
+  await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+  const origin = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  const own = await OwnServer.start(['--frame-ancestors', origin]);
+  try {
+    await page.goto(`${origin}/`);
+    const widget = page.frameLocator('iframe[title="Social widget"]');
+    await expect(widget.getByRole('status')).toHaveText('Waiting for the workspace…');
+    await expect(widget.getByRole('region', { name: /^Sign in to the social widget/ })).toBeVisible();
+    await expect(widget.getByText('Waiting for the workspace…')).toHaveCount(0);
+  } finally {
+    silent.close();
+    await own.stop();
+  }
 });

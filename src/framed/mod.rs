@@ -5,7 +5,7 @@
 mod focus;
 
 use leptos::{
-    either::{Either, EitherOf3, EitherOf5},
+    either::{EitherOf3, EitherOf5},
     prelude::*,
 };
 use social_api::Me;
@@ -24,7 +24,8 @@ use crate::{
 };
 use focus::{Focus, Resolution};
 
-/// The framed widget: sign-in until there is a session, then the focused conversation.
+/// The framed widget: sign-in until there is a session (once the workspace has had its
+/// chance to hand one over), then the focused conversation.
 #[component]
 pub fn FramedHost() -> impl IntoView {
     let config = config::read();
@@ -41,7 +42,10 @@ pub fn FramedHost() -> impl IntoView {
         <main class="framed">
             <h1 class="visually-hidden">"Social conversation"</h1>
             {move || match token.get() {
-                None => Either::Left(view! {
+                None if host.session_pending.get() => EitherOf3::A(view! {
+                    <Loading label="Waiting for the workspace…"/>
+                }),
+                None => EitherOf3::B(view! {
                     <SignIn
                         demo
                         agent=host.agent.into()
@@ -49,7 +53,7 @@ pub fn FramedHost() -> impl IntoView {
                         on_signed_in=Callback::new(move |token| session.begin(token))
                     />
                 }),
-                Some(token) => Either::Right(view! { <SignedIn host session token/> }),
+                Some(token) => EitherOf3::C(view! { <SignedIn host session token/> }),
             }}
         </main>
     }

@@ -64,6 +64,9 @@ pub struct Host {
     pub focused: RwSignal<Option<WorkspaceId>>,
     pub agent: RwSignal<Option<HostAgent>>,
     pub theme: RwSignal<Option<Theme>>,
+    /// The workspace may still hand over a session (`auth`): until it has spoken, the
+    /// widget waits rather than showing a sign-in form the agent never needed.
+    pub session_pending: RwSignal<bool>,
     /// Session tokens the workspace hands over (`auth`), for whoever takes them.
     auth: StoredValue<Auth, LocalStorage>,
     write: StoredValue<Option<TextSink>, LocalStorage>,
@@ -89,6 +92,7 @@ impl Host {
             focused: RwSignal::new(None),
             agent: RwSignal::new(None),
             theme: RwSignal::new(None),
+            session_pending: RwSignal::new(false),
             auth: StoredValue::new_local(Auth::default()),
             write: StoredValue::new_local(write),
             report: StoredValue::new_local(report),

@@ -3,7 +3,7 @@
 //! match), that pass every check, are read; anything else is dropped, with one console
 //! warning per page. Replies go to the host's exact origin, never `*`.
 
-use std::{cell::Cell, rc::Rc};
+use std::{cell::Cell, rc::Rc, time::Duration};
 
 use leptos::prelude::*;
 use social_api::workspace::{WidgetConfig, Workspace};
@@ -16,6 +16,11 @@ use super::{
     protocol::{self, HostMessage, Rejected, WidgetMessage},
     Host,
 };
+
+/// How long a framed widget waits for its workspace to speak before offering its own
+/// sign-in: hosts send their state on the iframe's `load`, which comes about when the
+/// widget starts; one that never speaks gets the form after this.
+const HOST_SILENCE: Duration = Duration::from_secs(1);
 
 /// Where replies go: the origin the host spoke from, once known.
 #[derive(Clone)]
@@ -76,10 +81,17 @@ impl Channel {
             self.post(&WidgetMessage::Ready);
         }
         match message {
-            HostMessage::Focus(id) => host.focused.set(id),
+            // A host that hands over a session sends `auth` before its first `focus`.
+            HostMessage::Focus(id) => {
+                host.focused.set(id);
+                host.session_pending.set(false);
+            }
             HostMessage::Theme(theme) => host.theme.set(Some(theme)),
             HostMessage::Agent(agent) => host.agent.set(Some(agent)),
-            HostMessage::Auth(token) => host.offer_token(token),
+            HostMessage::Auth(token) => {
+                host.offer_token(token);
+                host.session_pending.set(false);
+            }
         }
     }
 }
@@ -119,6 +131,10 @@ pub fn start(config: &WidgetConfig, bootstrap: Option<&Bootstrap>) -> Host {
         Rc::new(move |text: String| channel.post(&WidgetMessage::Error(text))) as Rc<dyn Fn(String)>
     };
     let host = Host::new(Workspace::Custom, Some(writer), Some(reporter));
+    if !super::is_top_level() {
+        host.session_pending.set(true);
+        set_timeout(move || host.session_pending.set(false), HOST_SILENCE);
+    }
     if let Some(origin) = parent_origin().filter(|o| channel.origins.allows(o)) {
         *channel.host_origin.borrow_mut() = Some(origin);
         channel.post(&WidgetMessage::Ready);
