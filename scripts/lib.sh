@@ -19,3 +19,33 @@ wasm_bindgen_version() {
 # Seconds since the script started, for progress lines.
 SECONDS=0
 elapsed() { printf '%dm%02ds' $((SECONDS / 60)) $((SECONDS % 60)); }
+
+# The framed widget's size goal, brotli bytes of its first load (issue 14).
+FRAMED_GOAL=$((90 * 1024))
+
+# Sizes as the size scripts print them: brotli -q 11 bytes of a file, and bytes in KiB.
+brotli_bytes() { brotli -q 11 -c "$1" | wc -c; }
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
+
+# The wasm, js and css files a built page names, relative to its dist folder.
+page_assets() { grep -oE '/[A-Za-z0-9._/-]+\.(wasm|js|css)' "$1" | sed 's#^/##' | sort -u; }
+
+# The framed widget's wasm-opt flags from index.html, as trunk passes them: -O<level>, then
+# the extra parameters.
+framed_wasm_opt_flags() {
+  local level params
+  level=$(grep -oE 'data-bin="social-widget"[^>]*data-wasm-opt="[^"]*"' "$ROOT/index.html" | sed -E 's/.*data-wasm-opt="([^"]*)"/\1/')
+  params=$(grep -oE 'data-bin="social-widget"[^>]*data-wasm-opt-params="[^"]*"' "$ROOT/index.html" | sed -E 's/.*data-wasm-opt-params="([^"]*)"/\1/')
+  [[ -n "$level" ]] || die "index.html names no data-wasm-opt level for social-widget"
+  echo "-O$level $params"
+}
+
+# Brotli bytes of a built page and every file it names (its first load).
+page_brotli() {
+  local page=$1 total file
+  total=$(brotli_bytes "$page")
+  for file in $(page_assets "$page"); do
+    total=$((total + $(brotli_bytes "$(dirname "$page")/$file")))
+  done
+  echo "$total"
+}
