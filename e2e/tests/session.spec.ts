@@ -62,6 +62,23 @@ test('an expired session brings the sign-in back with the draft and the conversa
   expect(ws.problems).toEqual([]);
 });
 
+test('what the agent types into the sign-in form stays while the workspace changes focus', async ({ page }) => {
+  const ws = new WorkspacePage(page);
+  await ws.open(`${workspaceUrl}/?auth=none`);
+  const form = ws.widget.getByRole('region', { name: /^Sign in to the social widget/ });
+  await form.getByLabel('E-mail').fill('dana@acme-outdoor.example');
+  await form.getByLabel('Password').fill('demo-password');
+  // Past the bridge's wait for a session, then two focus changes.
+  await page.waitForTimeout(1_200);
+  await ws.rows().nth(1).click();
+  await ws.rows().nth(0).click();
+  await expect(form.getByLabel('E-mail')).toHaveValue('dana@acme-outdoor.example');
+  await expect(form.getByLabel('Password')).toHaveValue('demo-password');
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await expect(ws.conversation()).toBeVisible();
+  expect(ws.problems).toEqual([]);
+});
+
 test('a workspace that hands over a session never shows the sign-in form, not even for a moment', async ({ page }) => {
   // Records, in the widget's frame, every state the frame went through before the test looks.
   await page.addInitScript((widgetOrigin) => {
