@@ -38,15 +38,11 @@ pub fn FramedHost() -> impl IntoView {
     let session = Session::start();
     host.on_token(move |token| session.offer(token));
     let token = session.token();
-    // Changes only when it does: the bridge ends the wait on every `focus` and when its timer
-    // runs out, and a repeated "over" must not build the sign-in form again (losing what
-    // the agent typed).
-    let session_pending = Memo::new(move |_| host.session_pending.get());
     view! {
         <main class="framed">
             <h1 class="visually-hidden">"Social conversation"</h1>
             {move || match token.get() {
-                None if session_pending.get() => EitherOf3::A(view! {
+                None if host.session_pending() => EitherOf3::A(view! {
                     <Loading label="Waiting for the workspace…"/>
                 }),
                 None => EitherOf3::B(view! {

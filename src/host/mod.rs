@@ -66,7 +66,7 @@ pub struct Host {
     pub theme: RwSignal<Option<Theme>>,
     /// The workspace may still hand over a session (`auth`): until it has spoken, the
     /// widget waits rather than showing a sign-in form the agent never needed.
-    pub session_pending: RwSignal<bool>,
+    session_pending: RwSignal<bool>,
     /// Session tokens the workspace hands over (`auth`), for whoever takes them.
     auth: StoredValue<Auth, LocalStorage>,
     write: StoredValue<Option<TextSink>, LocalStorage>,
@@ -96,6 +96,25 @@ impl Host {
             auth: StoredValue::new_local(Auth::default()),
             write: StoredValue::new_local(write),
             report: StoredValue::new_local(report),
+        }
+    }
+
+    /// Whether the workspace may still hand over a session (tracked).
+    pub fn session_pending(&self) -> bool {
+        self.session_pending.get()
+    }
+
+    /// The workspace may hand over a session: the widget waits for it.
+    fn await_session(&self) {
+        self.session_pending.set(true);
+    }
+
+    /// The workspace has had its chance to hand over a session. Said on every `focus` and
+    /// when the wait runs out; only the first time notifies, so nothing is built again
+    /// for a repeat (a sign-in form would lose what the agent typed).
+    fn end_session_wait(&self) {
+        if self.session_pending.get_untracked() {
+            self.session_pending.set(false);
         }
     }
 

@@ -84,13 +84,13 @@ impl Channel {
             // A host that hands over a session sends `auth` before its first `focus`.
             HostMessage::Focus(id) => {
                 host.focused.set(id);
-                host.session_pending.set(false);
+                host.end_session_wait();
             }
             HostMessage::Theme(theme) => host.theme.set(Some(theme)),
             HostMessage::Agent(agent) => host.agent.set(Some(agent)),
             HostMessage::Auth(token) => {
                 host.offer_token(token);
-                host.session_pending.set(false);
+                host.end_session_wait();
             }
         }
     }
@@ -132,8 +132,8 @@ pub fn start(config: &WidgetConfig, bootstrap: Option<&Bootstrap>) -> Host {
     };
     let host = Host::new(Workspace::Custom, Some(writer), Some(reporter));
     if !super::is_top_level() {
-        host.session_pending.set(true);
-        set_timeout(move || host.session_pending.set(false), HOST_SILENCE);
+        host.await_session();
+        set_timeout(move || host.end_session_wait(), HOST_SILENCE);
     }
     if let Some(origin) = parent_origin().filter(|o| channel.origins.allows(o)) {
         *channel.host_origin.borrow_mut() = Some(origin);
